@@ -1,0 +1,1 @@
+"""Staff accounts, positions (jabatan), divisions (bidang) and the audit log."""

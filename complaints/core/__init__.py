@@ -1,0 +1,1 @@
+"""Pieces shared by every domain: clock, database helpers, i18n, security, seeding."""

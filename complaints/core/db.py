@@ -1,0 +1,119 @@
+"""Database helpers: UTC timestamps, SQLite tuning, write transactions that lock up front."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from functools import wraps
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+from complaints.extensions import db
+
+_write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
+_in_write: ContextVar[bool] = ContextVar("in_write", default=False)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as naive UTC and always returned as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not accepted; use complaints.core.clock.now()")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _on_connect(dbapi_connection, connection_record):
+    """Tune each new SQLite connection: WAL, busy timeout, foreign keys, manual BEGIN."""
+    if not _is_sqlite_dbapi(dbapi_connection):
+        return
+    # pysqlite's own transaction handling would BEGIN late and deferred; we emit BEGIN.
+    dbapi_connection.isolation_level = None
+    from flask import current_app, has_app_context
+
+    timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"] if has_app_context() else 30000
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _is_sqlite_dbapi(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+def _on_begin(conn):
+    """Start SQLite transactions ourselves: IMMEDIATE inside a write transaction."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_wanted.get() else "BEGIN")
+
+
+def init_app(app) -> None:
+    """Install the engine event handlers once per process."""
+    if not event.contains(Engine, "connect", _on_connect):
+        event.listen(Engine, "connect", _on_connect)
+        event.listen(Engine, "begin", _on_begin)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run the block as one transaction that takes the write lock first, then commit.
+
+    On SQLite a transaction that reads and then writes fails with "database is locked"
+    when another writer got in between; taking the lock at BEGIN makes writers queue
+    on the busy timeout instead. Nested use joins the outer transaction.
+    """
+    if _in_write.get():
+        yield
+        return
+    session = db.session()  # the real Session behind the scoped proxy
+    if session.in_transaction():
+        # Close the read transaction a request may have opened (e.g. loading the user).
+        session.commit()
+    lock_token = _write_lock_wanted.set(True)
+    in_token = _in_write.set(True)
+    try:
+        session.connection()  # BEGIN (IMMEDIATE on SQLite) now, before any read
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _in_write.reset(in_token)
+        _write_lock_wanted.reset(lock_token)
+
+
+def transactional(fn):
+    """Decorate a service function so that it runs inside write_transaction()."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        with write_transaction():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def utcnow_default() -> datetime:
+    """Column default: the application clock."""
+    from complaints.core import clock
+
+    return clock.now()

@@ -1,0 +1,84 @@
+"""Languages: Bahasa Indonesia by default, English on request; catalogs built from fragments."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from complaints.extensions import babel
+
+# Translations are kept as one .po fragment per domain (translations/<lang>/<domain>.po),
+# merged and compiled into the catalog Flask-Babel reads.
+ROOT = Path(__file__).resolve().parent.parent.parent
+SOURCE_DIR = ROOT / "translations"
+COMPILED_DIR = ROOT / "complaints" / "translations"
+
+
+def select_locale() -> str:
+    """Return the language of the request: chosen in the session, else the user's, else id."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return str(user_locale)
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def merged_catalog(lang: str) -> Catalog:
+    """Return one catalog made of every fragment of the language."""
+    catalog = Catalog(locale=lang, domain="messages")
+    for path in sorted((SOURCE_DIR / lang).glob("*.po")):
+        with open(path, "rb") as handle:
+            fragment = read_po(handle, locale=lang)
+        for message in fragment:
+            if message.id and message.string:
+                catalog[message.id] = message
+    return catalog
+
+
+def compile_catalogs(force: bool = False) -> list[Path]:
+    """Compile the merged catalogs when a fragment is newer than the compiled file."""
+    written: list[Path] = []
+    if not SOURCE_DIR.is_dir():
+        return written
+    for lang_dir in sorted(p for p in SOURCE_DIR.iterdir() if p.is_dir()):
+        target = COMPILED_DIR / lang_dir.name / "LC_MESSAGES" / "messages.mo"
+        sources = list(lang_dir.glob("*.po"))
+        if not sources:
+            continue
+        newest = max(p.stat().st_mtime for p in sources)
+        if not force and target.exists() and target.stat().st_mtime >= newest:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            write_mo(handle, merged_catalog(lang_dir.name))
+        os.replace(tmp, target)  # atomic: several workers may compile at once
+        written.append(target)
+    return written
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and the template helpers; compile stale catalogs."""
+    compile_catalogs()
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
+        format_date(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["number"] = lambda value: (
+        format_decimal(value) if value is not None else ""
+    )
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")

@@ -1,0 +1,55 @@
+"""Language switch, home and health check."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from complaints.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return target when it is a path on this site, else the fallback."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.get("/")
+def home():
+    """Send staff to their queue and everyone else to the login page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("tickets.queue"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/lang/<code>")
+def set_language(code: str):
+    """Remember the chosen language in the session and go back."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.form.get("next"), url_for("core.home")))
+
+
+@bp.get("/healthz")
+def health():
+    """Return ok when the database answers."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.app_context_processor
+def _template_helpers():
+    def has_endpoint(name: str) -> bool:
+        return name in current_app.view_functions
+
+    return {"has_endpoint": has_endpoint}

@@ -1,0 +1,36 @@
+"""Choices offered by intake forms: services, types, divisions, officers."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from complaints.accounts.models import User
+from complaints.extensions import db
+from complaints.tickets.models import Service
+from complaints.tickets.service import active_divisions, active_types
+
+
+def service_choices() -> list[tuple[int, str]]:
+    """Return the active services, in catalogue order."""
+    rows = db.session.scalars(
+        select(Service).where(Service.active.is_(True)).order_by(Service.sort, Service.id)
+    )
+    return [(s.id, s.name) for s in rows]
+
+
+def type_choices() -> list[tuple[int, str]]:
+    """Return the active complaint types in the user's language."""
+    locale = str(get_locale() or "id")
+    return [(t.id, t.label(locale)) for t in active_types()]
+
+
+def division_choices() -> list[tuple[int, str]]:
+    """Return the active divisions."""
+    return [(d.id, d.name) for d in active_divisions()]
+
+
+def officer_choices() -> list[tuple[int, str]]:
+    """Return the active staff users."""
+    rows = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return [(u.id, u.full_name) for u in rows]

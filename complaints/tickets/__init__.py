@@ -1,0 +1,1 @@
+"""The complaint, its register (Buku Pengaduan) and its control card (kartu kendali)."""

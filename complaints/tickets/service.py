@@ -1,0 +1,205 @@
+"""Rules and transactions on an existing complaint: events, hand-overs, identity access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from complaints.accounts.models import Division, User
+from complaints.accounts.permissions import can_see_identity, can_view_complaint
+from complaints.accounts.service import add_audit
+from complaints.core import clock
+from complaints.core.db import transactional
+from complaints.extensions import db
+from complaints.tickets.models import Complaint, ComplaintEvent, ComplaintType
+
+
+class TicketError(ValueError):
+    """A rule refused the change; the message is shown to the user."""
+
+
+class StaleComplaint(TicketError):
+    """Someone else changed the complaint since it was loaded."""
+
+
+# Fields whose every change is a line of the kartu kendali, and how to show their value.
+TRACKED_FIELDS = ("status", "weight", "division_id", "holder_id", "type_id", "service_id")
+
+
+def record_event(complaint: Complaint, kind: str, actor: User | None = None, *,
+                 from_value=None, to_value=None, from_user_id: int | None = None,
+                 to_user_id: int | None = None, note: str | None = None,
+                 public: bool = False) -> ComplaintEvent:
+    """Append a line to the complaint's kartu kendali in the current transaction."""
+    event = ComplaintEvent(
+        complaint=complaint,
+        at=clock.now(),
+        actor_id=actor.id if actor else None,
+        kind=kind,
+        from_value=_text(from_value),
+        to_value=_text(to_value),
+        from_user_id=from_user_id,
+        to_user_id=to_user_id,
+        note=note,
+        public=public,
+    )
+    db.session.add(event)
+    return event
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))[:200]
+
+
+def load_for_update(complaint_id: int, expected_version: int | None = None) -> Complaint:
+    """Return the complaint to change, refusing when it moved on since the form was shown."""
+    complaint = db.session.get(Complaint, complaint_id, populate_existing=True)
+    if complaint is None:
+        raise TicketError("unknown complaint")
+    if expected_version is not None and complaint.version != expected_version:
+        raise StaleComplaint("the complaint was changed by someone else")
+    return complaint
+
+
+def apply_changes(complaint: Complaint, actor: User | None, note: str | None = None,
+                  **changes) -> list[ComplaintEvent]:
+    """Set tracked fields, appending one event per field that really changes."""
+    events = []
+    for field, new in changes.items():
+        if field not in TRACKED_FIELDS:
+            raise TicketError(f"{field} is not a tracked field")
+        old = getattr(complaint, field)
+        if old == new:
+            continue
+        setattr(complaint, field, new)
+        kind = field.removesuffix("_id")
+        if field == "holder_id":
+            events.append(record_event(complaint, "holder", actor, from_user_id=old,
+                                       to_user_id=new, note=note))
+        else:
+            events.append(record_event(complaint, kind, actor, from_value=old, to_value=new,
+                                       note=note))
+    if events:
+        complaint.updated_at = clock.now()
+    return events
+
+
+@transactional
+def hand_over(complaint_id: int, to_user_id: int, actor: User, note: str | None = None,
+              expected_version: int | None = None) -> Complaint:
+    """Pass the file to another officer (a hand-over on the kartu kendali)."""
+    complaint = load_for_update(complaint_id, expected_version)
+    if not can_view_complaint(actor, complaint):
+        raise TicketError("you may not act on this complaint")
+    target = db.session.get(User, to_user_id)
+    if target is None or not target.active:
+        raise TicketError("unknown or inactive officer")
+    if complaint.holder_id == to_user_id:
+        raise TicketError("the officer already holds this complaint")
+    record_event(complaint, "handover", actor, from_user_id=complaint.holder_id,
+                 to_user_id=to_user_id, note=note)
+    complaint.holder_id = to_user_id
+    complaint.updated_at = clock.now()
+    return complaint
+
+
+@transactional
+def add_note(complaint_id: int, actor: User, text: str) -> ComplaintEvent:
+    """Add an internal note (never shown to the complainant)."""
+    complaint = load_for_update(complaint_id)
+    if not can_view_complaint(actor, complaint):
+        raise TicketError("you may not act on this complaint")
+    if not text.strip():
+        raise TicketError("the note is empty")
+    return record_event(complaint, "note", actor, note=text.strip())
+
+
+@dataclass
+class Identity:
+    """The complainant's identity as a given viewer may see it."""
+
+    name: str
+    address: str
+    phone: str
+    email: str
+    nik: str
+    masked: bool
+
+
+MASK = "•••"
+
+
+def identity_for(complaint: Complaint, viewer: User | None) -> Identity:
+    """Return the identity shown to the viewer: masked when confidential and not allowed."""
+    if can_see_identity(viewer, complaint):
+        return Identity(
+            complaint.complainant_name or "",
+            complaint.complainant_address or "",
+            complaint.complainant_phone or "",
+            complaint.complainant_email or "",
+            complaint.complainant_nik or "",
+            masked=False,
+        )
+    return Identity(MASK, MASK, MASK, MASK, MASK, masked=True)
+
+
+@transactional
+def audit_identity_view(viewer: User, complaints: list[Complaint], where: str) -> None:
+    """Record that the viewer saw the identities of confidential complaints."""
+    ids = [c.id for c in complaints if c.is_confidential and can_see_identity(viewer, c)]
+    if not ids:
+        return
+    user = db.session.get(User, viewer.id)
+    if len(ids) == 1:
+        add_audit("view_identity", user, object_type="complaint", object_id=ids[0],
+                  detail={"where": where})
+    else:
+        add_audit("view_identity", user, object_type="complaint", detail={"where": where,
+                                                                         "ids": ids})
+
+
+def active_types() -> list[ComplaintType]:
+    """Return the complaint types to offer in forms."""
+    return list(db.session.scalars(
+        select(ComplaintType).where(ComplaintType.active.is_(True))
+        .order_by(ComplaintType.sort, ComplaintType.id)
+    ))
+
+
+def active_divisions() -> list[Division]:
+    """Return the divisions to offer in forms."""
+    return list(db.session.scalars(
+        select(Division).where(Division.active.is_(True)).order_by(Division.name)
+    ))
+
+
+@dataclass
+class Station:
+    """A stretch of time the file spent with one holder (None: not yet with an officer)."""
+
+    holder_id: int | None
+    since: datetime
+    until: datetime | None  # None: still there
+
+    def duration(self, now: datetime) -> timedelta:
+        return (self.until or now) - self.since
+
+
+def stations(complaint: Complaint, now: datetime | None = None) -> list[Station]:
+    """Return where the file has been, from its kartu kendali events (pure)."""
+    result: list[Station] = []
+    events = sorted(complaint.events, key=lambda e: (e.at, e.id))
+    current = Station(None, complaint.created_at, None)
+    for event in events:
+        if event.kind in {"holder", "handover"}:
+            current.until = event.at
+            result.append(current)
+            current = Station(event.to_user_id, event.at, None)
+    if complaint.closed_at is not None:
+        current.until = complaint.closed_at
+    result.append(current)
+    return result

@@ -1,0 +1,155 @@
+"""Configuration classes, read from the environment with safe embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_PATH = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 - refused in production by check_production
+
+
+def env_str(name: str, default: str = "") -> str:
+    """Return the environment variable as a stripped string."""
+    return os.environ.get(name, default).strip()
+
+
+def env_int(name: str, default: int) -> int:
+    """Return the environment variable as an int, failing loudly on garbage."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Return the environment variable as a bool (1/true/yes/on)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Return a comma-separated environment variable as a list."""
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def default_database_url() -> str:
+    """Return the embedded SQLite database in the instance folder."""
+    return f"sqlite:///{INSTANCE_PATH / 'pengaduan.sqlite3'}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL") or default_database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 30000)
+    INSTANCE_DIR = str(INSTANCE_PATH)
+    UPLOAD_DIR = env_str("UPLOAD_DIR") or str(INSTANCE_PATH / "uploads")
+    MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    MAX_UPLOADS_PER_FORM = env_int("MAX_UPLOADS_PER_FORM", 5)
+    # The request limit is above the per-file limit so an oversized file reaches the
+    # form and is refused with a message instead of a bare 413 page.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = env_str("DEFAULT_LOCALE", "id")
+    BABEL_DEFAULT_TIMEZONE = env_str("TIMEZONE", "Asia/Jakarta")
+    LANGUAGES = ("id", "en")
+
+    REGISTER_PREFIX = env_str("REGISTER_PREFIX", "ADU")
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a secret
+    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    PAGE_SIZE = env_int("PAGE_SIZE", 50)
+
+    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # The office (defaults from the service standards in the seeds).
+    OFFICE_NAME = env_str(
+        "OFFICE_NAME", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Pekanbaru"
+    )
+    OFFICE_SHORT_NAME = env_str("OFFICE_SHORT_NAME", "DPMPTSP Kota Pekanbaru")
+    OFFICE_ADDRESS = env_str("OFFICE_ADDRESS", "Jalan Jenderal Sudirman No. 464, Pekanbaru")
+    OFFICE_EMAIL = env_str("OFFICE_EMAIL", "dpmptsppekanbaru@gmail.com")
+    OFFICE_PHONE = env_str("OFFICE_PHONE", "(0761) 28262")
+    OFFICE_FAX = env_str("OFFICE_FAX", "(0761) 42003")
+    OFFICE_SMS = env_str("OFFICE_SMS", "08117515133")
+    OFFICE_HOURS = env_str("OFFICE_HOURS", "Senin–Jumat 07.30–16.00 WIB")
+    PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Outgoing messages: with nothing configured they are written to a local log.
+    MAIL_SERVER = env_str("MAIL_SERVER")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = env_str("MAIL_USERNAME") or None
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", OFFICE_EMAIL)
+    OUTBOX_LOG = env_str("OUTBOX_LOG") or str(INSTANCE_PATH / "outbox.log")
+
+    TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+    TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
+    TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
+
+    SECURITY_HSTS_SECONDS = env_int("SECURITY_HSTS_SECONDS", 31536000)
+
+
+class DevelopmentConfig(Config):
+    """The embedded default used by `make run`."""
+
+
+class TestingConfig(Config):
+    """Settings for the test suite: a throwaway database, no CSRF unless a test asks."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests
+
+
+class ProductionConfig(Config):
+    """Settings for a real deployment: secrets must come from the environment."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def check_production(config: dict) -> list[str]:
+    """Return the problems that forbid starting in production (empty when fine)."""
+    problems = []
+    secret = config.get("SECRET_KEY") or ""
+    if secret in {"", DEFAULT_SECRET} or len(secret) < 32:
+        problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+    if not env_str("DATABASE_URL"):
+        problems.append("DATABASE_URL must be set (PostgreSQL is recommended)")
+    if config.get("TWILIO_ACCOUNT_SID") and not config.get("TWILIO_AUTH_TOKEN"):
+        problems.append("TWILIO_AUTH_TOKEN must be set when TWILIO_ACCOUNT_SID is")
+    if config.get("MAIL_USERNAME") and not config.get("MAIL_PASSWORD"):
+        problems.append("MAIL_PASSWORD must be set when MAIL_USERNAME is")
+    return problems
