@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from complaints.accounts.models import User
+from complaints.accounts.models import Assignment, Position, User
 from complaints.extensions import db
 from complaints.tickets.models import Service
 from complaints.tickets.service import active_divisions, active_types
@@ -31,6 +31,11 @@ def division_choices() -> list[tuple[int, str]]:
 
 
 def officer_choices() -> list[tuple[int, str]]:
-    """Return the active staff users."""
-    rows = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    """Return the active staff who work on complaints (not those who only administer)."""
+    rows = db.session.scalars(
+        select(User)
+        .join(Assignment)
+        .where(User.active.is_(True), Assignment.position != Position.ADMIN)
+        .order_by(User.full_name)
+    ).unique()
     return [(u.id, u.full_name) for u in rows]
