@@ -36,14 +36,12 @@ def save_type(type_id: int | None, *, code: str, name_id: str, name_en: str, act
     )
     if clash is not None and clash != type_id:
         raise CatalogueError("code already used")
-    if type_id is None:
-        item = ComplaintType(code=code)
-        db.session.add(item)
-    else:
-        item = db.session.get(ComplaintType, type_id)
-        if item is None:
-            raise CatalogueError("unknown type")
-        item.code = code
+    found = db.session.get(ComplaintType, type_id) if type_id is not None else None
+    if type_id is not None and found is None:
+        raise CatalogueError("unknown type")
+    item = found or ComplaintType(code=code)
+    item.code = code
+    db.session.add(item)
     item.name_id, item.name_en = name_id.strip(), name_en.strip()
     item.active, item.sort = active, sort
     db.session.flush()
@@ -64,14 +62,12 @@ def save_service(service_id: int | None, *, code: str, division_id: int | None, 
     clash = db.session.scalar(select(Service.id).where(func.lower(Service.code) == code))
     if clash is not None and clash != service_id:
         raise CatalogueError("code already used")
-    if service_id is None:
-        item = Service(code=code)
-        db.session.add(item)
-    else:
-        item = db.session.get(Service, service_id)
-        if item is None:
-            raise CatalogueError("unknown service")
-        item.code = code
+    found = db.session.get(Service, service_id) if service_id is not None else None
+    if service_id is not None and found is None:
+        raise CatalogueError("unknown service")
+    item = found or Service(code=code)
+    item.code = code
+    db.session.add(item)
     for name in SERVICE_FIELDS:
         value = (fields.get(name) or "").strip()
         setattr(item, name, value or None)
