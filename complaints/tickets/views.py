@@ -120,6 +120,14 @@ def can(perm: Perm) -> bool:
     return has_perm(current_user, perm)
 
 
+@bp.record_once
+def _jinja_globals(state) -> None:
+    # Imported macros (badge() in _macros/forms.html) do not see context processors.
+    from complaints.core.labels import label
+
+    state.app.jinja_env.globals["label"] = label
+
+
 @bp.app_context_processor
 def _helpers():
     from flask_babel import get_locale
