@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from complaints.accounts.models import Assignment, AuditLog, Division, Position, User
 from complaints.core import clock
 from complaints.core.db import transactional
+from complaints.core.timefmt import office_today
 from complaints.extensions import db
 
 # Positions that belong to a division; the others are office-wide.
@@ -265,7 +266,7 @@ def user_by_username(username: str) -> User | None:
 
 def users_with_position(position: Position, division_id: int | None = None) -> list[User]:
     """Return the active users holding a position today (in a division, when given)."""
-    today = clock.now().date()
+    today = office_today()
     query = (
         select(User)
         .join(Assignment)
