@@ -226,8 +226,14 @@ def authenticate(username: str, password: str) -> LoginResult:
 
 @transactional
 def logout(user: User) -> None:
-    """Record a logout."""
-    add_audit("logout", db.session.get(User, user.id))
+    """Record a logout and end the user's sessions.
+
+    Sessions live in signed cookies: without a new token, a copy of the cookie taken
+    before the logout would still log in. This also ends sessions on other devices.
+    """
+    current = _get_user(user.id)
+    current.session_token = secrets.token_hex(16)
+    add_audit("logout", current)
 
 
 def load_user(user_id: str) -> User | None:
