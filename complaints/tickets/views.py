@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,7 +41,7 @@ def queue():
         flt = queries.parse_filter(request.args)
     except queries.QueryError as exc:
         abort(400, str(exc))
-    size = 50
+    size = current_app.config["PAGE_SIZE"]
     rows = list(db.session.scalars(queries.queue_query(flt, current_user).limit(size + 1)))
     has_next = len(rows) > size
     rows = rows[:size]
