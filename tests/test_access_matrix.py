@@ -13,7 +13,7 @@ from complaints.extensions import db
 from tests.access import ROLES, Snapshot, build_world, fill, load_entries, matches, missing_rules
 from tests.conftest import make_app
 
-ENTRIES = load_entries()
+ENTRIES, PROBLEMS = load_entries()
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,15 @@ def matrix(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_data_modules_are_well_formed():
+    assert not PROBLEMS, "malformed access-matrix data:\n  " + "\n  ".join(PROBLEMS)
+
+
+def test_placeholder_providers_work(matrix):
+    problems = matrix[1].problems
+    assert not problems, "\n".join(problems)
 
 
 def test_every_route_has_an_entry(matrix):

@@ -56,14 +56,21 @@ class World:
     ids: dict[str, object] = field(default_factory=dict)
     login_ids: dict[str, str] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
 
 
-def data_modules() -> list[ModuleType]:
-    """Import every data module of this package, in name order."""
+def data_modules(problems: list[str] | None = None) -> list[ModuleType]:
+    """Import every data module of this package, in name order (import errors -> problems)."""
     modules = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
+        if info.name.startswith("_"):
+            continue
+        try:
             modules.append(importlib.import_module(f"{__name__}.{info.name}"))
+        except Exception as exc:  # noqa: BLE001 - reported by a test, the others still run
+            if problems is None:
+                raise
+            problems.append(f"tests/access/{info.name}.py does not import: {exc!r}")
     return modules
 
 
@@ -73,29 +80,40 @@ def _codes(value) -> frozenset:
     return frozenset({value})
 
 
-def load_entries() -> list[Entry]:
-    """Return every entry of every data module, checking their shape."""
-    entries = []
-    for module in data_modules():
+def _check(name: str, item) -> Entry:
+    """Return the entry of a ROUTES item, raising ValueError when it is malformed."""
+    try:
+        endpoint, method, url, expected = item
+    except (TypeError, ValueError):
+        raise ValueError(f"tests/access/{name}.py: not (endpoint, method, url, {{role: code}}): "
+                         f"{item!r}") from None
+    missing, extra = set(ROLES) - set(expected), set(expected) - set(ROLES)
+    if missing or extra:
+        raise ValueError(f"tests/access/{name}.py {endpoint} {method} {url}: roles missing "
+                         f"{sorted(missing)}, unknown {sorted(extra)}")
+    for codes in expected.values():
+        for code in _codes(codes):
+            if not (code == LOGIN or isinstance(code, int)):
+                raise ValueError(f"tests/access/{name}.py {endpoint}: bad code {code!r}")
+    return Entry(name, endpoint, method.upper(), url, dict(expected))
+
+
+def load_entries() -> tuple[list[Entry], list[str]]:
+    """Return the well-formed entries of every data module, and the problems found."""
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for module in data_modules(problems):
         name = module.__name__.rsplit(".", 1)[-1]
         routes = getattr(module, "ROUTES", None)
         if not isinstance(routes, list):
-            raise AssertionError(f"tests/access/{name}.py must define ROUTES = [...]")
+            problems.append(f"tests/access/{name}.py must define ROUTES = [...]")
+            continue
         for item in routes:
-            endpoint, method, url, expected = item
-            missing = set(ROLES) - set(expected)
-            extra = set(expected) - set(ROLES)
-            if missing or extra:
-                raise AssertionError(
-                    f"tests/access/{name}.py {endpoint} {method} {url}: roles missing "
-                    f"{sorted(missing)}, unknown {sorted(extra)}"
-                )
-            for codes in expected.values():
-                for code in _codes(codes):
-                    if not (code == LOGIN or isinstance(code, int)):
-                        raise AssertionError(f"{name}: {endpoint}: bad expected code {code!r}")
-            entries.append(Entry(name, endpoint, method.upper(), url, dict(expected)))
-    return entries
+            try:
+                entries.append(_check(name, item))
+            except ValueError as exc:
+                problems.append(str(exc))
+    return entries, problems
 
 
 def missing_rules(app, entries: list[Entry]) -> list[str]:
@@ -166,10 +184,15 @@ def build_world(app) -> World:
         )
         world.ids["complaint_id"] = complaint.id
         world.ids["attachment_id"] = complaint_attachment_id(complaint.id)
-        for module in data_modules():
+        for module in data_modules([]):
             provide = getattr(module, "placeholders", None)
-            if provide is not None:
+            if provide is None:
+                continue
+            try:
                 world.ids.update(provide(world) or {})
+            except Exception as exc:  # noqa: BLE001 - reported by a test, the others still run
+                db.session.rollback()
+                world.problems.append(f"{module.__name__}.placeholders() failed: {exc!r}")
         db.session.commit()
         db.session.remove()
     return world
