@@ -213,3 +213,13 @@ def test_admin_adds_and_renames_a_division(app, client, auth):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="Bad Code!"' in page and 'value="Ketikan"' in page
+
+
+def test_forms_refuse_posts_without_the_csrf_token(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    assert client.post("/login", data={"username": "x", "password": "y"}).status_code == 400
+    assert client.post("/logout").status_code == 400
+    assert client.post("/lang/en").status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    assert 'name="csrf_token"' in page
