@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 
 from complaints.accounts.models import Position, User
-from complaints.core import clock
+from complaints.core.timefmt import office_today
 
 
 class Perm(enum.StrEnum):
@@ -62,7 +62,7 @@ def positions_of(user: User | None) -> set[Position]:
     """Return the positions the user holds today (including acting ones)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    today = clock.now().date()
+    today = office_today()
     return {a.position for a in user.assignments if a.is_current(today)}
 
 
@@ -70,7 +70,7 @@ def divisions_of(user: User | None) -> set[int]:
     """Return the ids of the divisions in which the user holds a position today."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    today = clock.now().date()
+    today = office_today()
     return {a.division_id for a in user.assignments if a.division_id and a.is_current(today)}
 
 

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from complaints.accounts.models import Assignment, AuditLog, Division, Position, User
 from complaints.core import clock
 from complaints.core.db import transactional
+from complaints.core.timefmt import office_today
 from complaints.extensions import db
 
 # Positions that belong to a division; the others are office-wide.
@@ -225,8 +226,14 @@ def authenticate(username: str, password: str) -> LoginResult:
 
 @transactional
 def logout(user: User) -> None:
-    """Record a logout."""
-    add_audit("logout", db.session.get(User, user.id))
+    """Record a logout and end the user's sessions.
+
+    Sessions live in signed cookies: without a new token, a copy of the cookie taken
+    before the logout would still log in. This also ends sessions on other devices.
+    """
+    current = _get_user(user.id)
+    current.session_token = secrets.token_hex(16)
+    add_audit("logout", current)
 
 
 def load_user(user_id: str) -> User | None:
@@ -265,7 +272,7 @@ def user_by_username(username: str) -> User | None:
 
 def users_with_position(position: Position, division_id: int | None = None) -> list[User]:
     """Return the active users holding a position today (in a division, when given)."""
-    today = clock.now().date()
+    today = office_today()
     query = (
         select(User)
         .join(Assignment)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from complaints.accounts import service
 from complaints.accounts.forms import LoginForm
-from complaints.core.views import safe_next
+from complaints.core.views import landing_url, safe_next
 from complaints.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -19,7 +19,7 @@ bp = Blueprint("accounts", __name__)
 def login():
     """Show the login form and sign the user in."""
     if current_user.is_authenticated:
-        return redirect(url_for("tickets.queue"))
+        return redirect(landing_url())
     form = LoginForm()
     if form.validate_on_submit():
         result = service.authenticate(form.username.data, form.password.data)
@@ -29,7 +29,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(result.user)
-            return redirect(safe_next(request.args.get("next"), url_for("tickets.queue")))
+            return redirect(safe_next(request.args.get("next"), landing_url()))
         if result.error == "locked":
             flash(_("Too many failed attempts. The account is locked for a while."), "error")
         else:

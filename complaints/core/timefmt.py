@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -25,3 +25,10 @@ def from_local(value: datetime | None) -> datetime | None:
 def to_local(value: datetime | None) -> datetime | None:
     """Return an aware datetime in the office's time zone."""
     return value.astimezone(office_tz()) if value else None
+
+
+def office_today() -> date:
+    """Return today's date in the office's time zone (position dates are office days)."""
+    from complaints.core import clock
+
+    return clock.now().astimezone(office_tz()).date()

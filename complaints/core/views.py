@@ -23,11 +23,20 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def landing_url() -> str:
+    """Return where a logged-in user starts: the queue, or the admin pages for admins only."""
+    from complaints.accounts.permissions import Perm, has_perm
+
+    if not has_perm(current_user, Perm.QUEUE) and has_perm(current_user, Perm.ADMIN):
+        return url_for("admin.users")
+    return url_for("tickets.queue")
+
+
 @bp.get("/")
 def home():
-    """Send staff to their queue and everyone else to the login page."""
+    """Send staff to their landing page and everyone else to the login page."""
     if current_user.is_authenticated:
-        return redirect(url_for("tickets.queue"))
+        return redirect(landing_url())
     return redirect(url_for("accounts.login"))
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,7 +41,7 @@ def queue():
         flt = queries.parse_filter(request.args)
     except queries.QueryError as exc:
         abort(400, str(exc))
-    size = 50
+    size = current_app.config["PAGE_SIZE"]
     rows = list(db.session.scalars(queries.queue_query(flt, current_user).limit(size + 1)))
     has_next = len(rows) > size
     rows = rows[:size]
@@ -118,6 +128,14 @@ def attachment(attachment_id: int):
 def can(perm: Perm) -> bool:
     """Template helper: whether the current user has the permission."""
     return has_perm(current_user, perm)
+
+
+@bp.record_once
+def _jinja_globals(state) -> None:
+    # Imported macros (badge() in _macros/forms.html) do not see context processors.
+    from complaints.core.labels import label
+
+    state.app.jinja_env.globals["label"] = label
 
 
 @bp.app_context_processor
