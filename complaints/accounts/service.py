@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,7 +75,9 @@ def record_audit(action: str, user: User | None = None, **kwargs) -> None:
 def check_password_rules(password: str) -> None:
     """Refuse passwords that are too weak."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            _l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
+        )
 
 
 @transactional
@@ -85,10 +88,10 @@ def create_user(username: str, full_name: str, password: str, *, email: str | No
     """Create a staff user with optional positions given as (position, division code)."""
     username = username.strip().lower()
     if not username:
-        raise AccountError("username is required")
+        raise AccountError(_l("A username is required."))
     exists = db.session.scalar(select(User.id).where(func.lower(User.username) == username))
     if exists:
-        raise AccountError(f"username {username!r} is already taken")
+        raise AccountError(_l("The username %(name)s is already taken.", name=username))
     check_password_rules(password)
     user = User(
         username=username,
@@ -113,7 +116,7 @@ def _division_by_code(code: str | None) -> Division | None:
         return None
     division = db.session.scalar(select(Division).where(Division.code == code))
     if division is None:
-        raise AccountError(f"unknown division {code!r}")
+        raise AccountError(_l("Unknown division %(code)s.", code=code))
     return division
 
 
@@ -122,9 +125,9 @@ def _add_assignment(user: User, position: Position, division_code: str | None,
                     ends_on: date | None = None) -> Assignment:
     division = _division_by_code(division_code)
     if position in DIVISION_POSITIONS and division is None:
-        raise AccountError(f"position {position.value} needs a division")
+        raise AccountError(_l("This position needs a division."))
     if starts_on and ends_on and ends_on < starts_on:
-        raise AccountError("the end date is before the start date")
+        raise AccountError(_l("The end date is before the start date."))
     assignment = Assignment(
         user=user, position=position, division=division, acting=acting,
         starts_on=starts_on, ends_on=ends_on,
@@ -151,7 +154,7 @@ def remove_assignment(assignment_id: int, actor: User | None = None) -> None:
     """Take a position away from a user."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
-        raise AccountError("unknown assignment")
+        raise AccountError(_l("Unknown position assignment."))
     add_audit("position_removed", actor, object_type="user", object_id=assignment.user_id,
               detail={"position": assignment.position.value})
     db.session.delete(assignment)
@@ -160,7 +163,7 @@ def remove_assignment(assignment_id: int, actor: User | None = None) -> None:
 def _get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise AccountError("unknown user")
+        raise AccountError(_l("Unknown user."))
     return user
 
 
@@ -252,7 +255,7 @@ def upsert_division(code: str, name: str, active: bool = True) -> Division:
     """Create or rename a division."""
     code = code.strip().lower()
     if not code or not name.strip():
-        raise AccountError("code and name are required")
+        raise AccountError(_l("Code and name are required."))
     division = db.session.scalar(select(Division).where(Division.code == code))
     if division is None:
         division = Division(code=code, name=name.strip(), active=active)
@@ -290,5 +293,5 @@ def assignment_user_id(assignment_id: int) -> int:
     """Return the user id of an assignment."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
-        raise AccountError("unknown assignment")
+        raise AccountError(_l("Unknown position assignment."))
     return assignment.user_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from complaints.accounts.models import User
@@ -35,10 +36,10 @@ def save_type(type_id: int | None, *, code: str, name_id: str, name_en: str, act
         select(ComplaintType.id).where(func.lower(ComplaintType.code) == code)
     )
     if clash is not None and clash != type_id:
-        raise CatalogueError("code already used")
+        raise CatalogueError(_l("This code is already used."))
     found = db.session.get(ComplaintType, type_id) if type_id is not None else None
     if type_id is not None and found is None:
-        raise CatalogueError("unknown type")
+        raise CatalogueError(_l("Unknown complaint type."))
     item = found or ComplaintType(code=code)
     item.code = code
     db.session.add(item)
@@ -61,10 +62,10 @@ def save_service(service_id: int | None, *, code: str, division_id: int | None, 
     code = code.strip().lower()
     clash = db.session.scalar(select(Service.id).where(func.lower(Service.code) == code))
     if clash is not None and clash != service_id:
-        raise CatalogueError("code already used")
+        raise CatalogueError(_l("This code is already used."))
     found = db.session.get(Service, service_id) if service_id is not None else None
     if service_id is not None and found is None:
-        raise CatalogueError("unknown service")
+        raise CatalogueError(_l("Unknown service."))
     item = found or Service(code=code)
     item.code = code
     db.session.add(item)
@@ -72,7 +73,7 @@ def save_service(service_id: int | None, *, code: str, division_id: int | None, 
         value = (fields.get(name) or "").strip()
         setattr(item, name, value or None)
     if not item.name:
-        raise CatalogueError("name is required")
+        raise CatalogueError(_l("A name is required."))
     item.division_id, item.active, item.sort = division_id, active, sort
     db.session.flush()
     add_audit("service_saved", db.session.get(User, actor.id), object_type="service",

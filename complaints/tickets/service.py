@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from complaints.accounts.models import Division, User
@@ -59,9 +60,9 @@ def load_for_update(complaint_id: int, expected_version: int | None = None) -> C
     """Return the complaint to change, refusing when it moved on since the form was shown."""
     complaint = db.session.get(Complaint, complaint_id, populate_existing=True)
     if complaint is None:
-        raise TicketError("unknown complaint")
+        raise TicketError(_l("Unknown complaint."))
     if expected_version is not None and complaint.version != expected_version:
-        raise StaleComplaint("the complaint was changed by someone else")
+        raise StaleComplaint(_l("The complaint was changed by someone else."))
     return complaint
 
 
@@ -94,12 +95,12 @@ def hand_over(complaint_id: int, to_user_id: int, actor: User, note: str | None 
     """Pass the file to another officer (a hand-over on the kartu kendali)."""
     complaint = load_for_update(complaint_id, expected_version)
     if not can_view_complaint(actor, complaint):
-        raise TicketError("you may not act on this complaint")
+        raise TicketError(_l("You may not act on this complaint."))
     target = db.session.get(User, to_user_id)
     if target is None or not target.active:
-        raise TicketError("unknown or inactive officer")
+        raise TicketError(_l("Unknown or inactive officer."))
     if complaint.holder_id == to_user_id:
-        raise TicketError("the officer already holds this complaint")
+        raise TicketError(_l("The officer already holds this complaint."))
     record_event(complaint, "handover", actor, from_user_id=complaint.holder_id,
                  to_user_id=to_user_id, note=note)
     complaint.holder_id = to_user_id
@@ -112,9 +113,9 @@ def add_note(complaint_id: int, actor: User, text: str) -> ComplaintEvent:
     """Add an internal note (never shown to the complainant)."""
     complaint = load_for_update(complaint_id)
     if not can_view_complaint(actor, complaint):
-        raise TicketError("you may not act on this complaint")
+        raise TicketError(_l("You may not act on this complaint."))
     if not text.strip():
-        raise TicketError("the note is empty")
+        raise TicketError(_l("The note is empty."))
     return record_event(complaint, "note", actor, note=text.strip())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from complaints.accounts import service
 from complaints.accounts.models import AuditLog, Position, User
@@ -119,12 +120,12 @@ def test_set_password_unlocks_the_account(ctx, factory, frozen):
         ({"password": "short"}, "at least"),
         ({"username": "  "}, "required"),
         ({"positions": [(Position.KABID, None)]}, "needs a division"),
-        ({"positions": [(Position.HANDLER, "nowhere")]}, "unknown division"),
+        ({"positions": [(Position.HANDLER, "nowhere")]}, "Unknown division"),
     ],
 )
 def test_create_user_refuses_bad_input(ctx, kwargs, message):
     data = {"username": "budi", "full_name": "Budi", "password": PASSWORD, **kwargs}
-    with pytest.raises(service.AccountError, match=message):
+    with force_locale("en"), pytest.raises(service.AccountError, match=message):
         service.create_user(data.pop("username"), data.pop("full_name"), data.pop("password"),
                             **data)
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
@@ -132,7 +133,7 @@ def test_create_user_refuses_bad_input(ctx, kwargs, message):
 
 def test_usernames_are_unique_whatever_the_case(ctx, factory):
     factory.user("budi")
-    with pytest.raises(service.AccountError, match="taken"):
+    with force_locale("en"), pytest.raises(service.AccountError, match="taken"):
         service.create_user("BUDI", "Budi Dua", PASSWORD)
 
 
@@ -159,7 +160,7 @@ def test_positions_count_only_between_their_dates(ctx, factory, frozen):
     assert positions_of(user) == {Position.SEKRETARIS}
     clock.set_now(T0 + timedelta(days=8))
     assert positions_of(user) == set()
-    with pytest.raises(service.AccountError, match="before the start"):
+    with force_locale("en"), pytest.raises(service.AccountError, match="before the start"):
         service.assign_position(user.id, Position.KADIS, starts_on=today,
                                 ends_on=today - timedelta(days=1))
 
