@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from complaints.accounts.models import User
@@ -30,7 +30,18 @@ def extra_days_off() -> frozenset[date]:
 
 
 def work_calendar() -> WorkCalendar:
-    """Return the office calendar from config and the added days off."""
+    """Return the office calendar from config and the added days off (once per app context)."""
+    cached = g.get("_work_calendar")
+    if cached is None:
+        cached = g._work_calendar = _build_calendar()
+    return cached
+
+
+def _forget_calendar() -> None:
+    g.pop("_work_calendar", None)
+
+
+def _build_calendar() -> WorkCalendar:
     config = current_app.config
     return WorkCalendar(
         tz=ZoneInfo(config["BABEL_DEFAULT_TIMEZONE"]),
@@ -60,6 +71,7 @@ def add_day_off(day: date, reason: str, actor: User | None = None) -> DayOff:
     row = DayOff(day=day, reason=reason[:200], created_by_id=actor.id if actor else None)
     db.session.add(row)
     db.session.flush()
+    _forget_calendar()
     from complaints.workflow.deadline_service import refresh_open
 
     refresh_open()
@@ -74,6 +86,7 @@ def remove_day_off(day_off_id: int) -> None:
         raise CalendarError("unknown day off")
     db.session.delete(row)
     db.session.flush()
+    _forget_calendar()
     from complaints.workflow.deadline_service import refresh_open
 
     refresh_open()

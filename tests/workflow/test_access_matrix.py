@@ -1,4 +1,4 @@
-"""Checks this branch's access-matrix data until the shared harness lands."""
+"""Checks the access-matrix data of deadlines and inbox (the shared harness checks all)."""
 
 from __future__ import annotations
 
