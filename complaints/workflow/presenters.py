@@ -24,6 +24,11 @@ def due_state(complaint) -> str | None:
     return "due_soon" if due <= due_soon_horizon(now) else None
 
 
+def is_past(moment) -> bool:
+    """Return whether a (due) time has passed; False for None."""
+    return moment is not None and moment <= clock.now()
+
+
 def station_hours(station) -> float:
     """Return a station's length in office hours."""
     return working_hours_between(station.since, station.until or clock.now(), work_calendar())
