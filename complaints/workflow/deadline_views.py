@@ -89,7 +89,8 @@ def delays_page():
 
 @bp.app_context_processor
 def _helpers():
-    return {"due_state": presenters.due_state, "is_past": presenters.is_past, "station_hours": presenters.station_hours,
+    return {"due_state": presenters.due_state, "is_past": presenters.is_past,
+            "station_hours": presenters.station_hours,
             "holder_position": presenters.holder_position,
             "working_hours_text": presenters.hours_text,
             "can_read_delays": lambda: bool(positions_of(current_user) & DELAY_READERS)}
