@@ -119,3 +119,26 @@ def test_inbox_counts_and_marks_read(office):
     assert inbox.mark_read(kabid, notice.id) == 1
     assert inbox.mark_read(kabid, notice.id) == 0
     assert inbox.unread_count(kabid) == 0
+
+
+def test_concurrent_runs_send_each_notice_once(app, office):
+    import threading
+
+    clock.set_now(wib(2026, 11, 26, 9))
+    db.session.remove()
+    barrier = threading.Barrier(3)
+    results: list[int] = []
+
+    def run() -> None:
+        with app.app_context():
+            barrier.wait()
+            results.append(escalation.escalate())
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results) == [0, 0, 1]
+    assert len(_notices()) == 2  # the kabid and the sekretaris, once each
