@@ -78,6 +78,14 @@ class Procs:
                 proc.wait()
         self.running = []
 
+    def settle(self, app, runs: int, timeout: float = 60) -> None:
+        """Wait until every job has its expected runs recorded, then one second more."""
+        deadline = time.monotonic() + timeout
+        while len(_runs(app, "count")) < runs or len(_runs(app, "escalate")) < runs:
+            assert time.monotonic() < deadline, "the scheduler processes did not run the jobs"
+            time.sleep(0.1)
+        time.sleep(1.0)
+
     def logs(self) -> str:
         return "".join(p.read_text() for p in self.tmp.glob("sched-*.log"))
 
@@ -105,11 +113,13 @@ def test_two_scheduler_processes_run_each_job_once_per_interval(app, procs):
     procs.start(poll=0.2)
     procs.start(poll=0.2)
     procs.wait_started()
-    time.sleep(1.5)  # both fire every 0.2 s, all within the slot of T0
+    # Both processes fire every job every 0.2 s; each phase lasts until its run is seen
+    # and then a second more, in which any second run would show.
+    procs.settle(app, 1)  # the slot of T0
     procs.set_clock(T0 + timedelta(minutes=16))  # the next 15-minute slot
-    time.sleep(1.5)
+    procs.settle(app, 2)
     procs.set_clock(T0 + timedelta(hours=3, minutes=7))  # many slots later: one run
-    time.sleep(1.5)
+    procs.settle(app, 3)
     procs.stop_all()
 
     slots = [T0, T0 + timedelta(minutes=15), T0 + timedelta(hours=3)]
