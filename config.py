@@ -109,6 +109,16 @@ class Config:
 
     SECURITY_HSTS_SECONDS = env_int("SECURITY_HSTS_SECONDS", 31536000)
 
+    # Working-day calendar and deadlines (README "Deadlines and the working-day calendar").
+    OFFICE_OPENS = env_str("OFFICE_OPENS", "07:30")  # office time (TIMEZONE)
+    OFFICE_CLOSES = env_str("OFFICE_CLOSES", "16:00")
+    WORKDAYS_CUTI_BERSAMA_OFF = env_bool("WORKDAYS_CUTI_BERSAMA_OFF", True)
+    DEADLINE_FIRST_RESPONSE_DAYS = env_int("DEADLINE_FIRST_RESPONSE_DAYS", 3)  # SP4N-LAPOR!
+    DEADLINE_RINGAN_DAYS = env_int("DEADLINE_RINGAN_DAYS", 3)
+    DEADLINE_SEDANG_DAYS = env_int("DEADLINE_SEDANG_DAYS", 7)
+    DEADLINE_BERAT_DAYS = env_int("DEADLINE_BERAT_DAYS", 15)
+    ESCALATION_REMIND_BEFORE_HOURS = env_int("ESCALATION_REMIND_BEFORE_HOURS", 8)  # office hours
+
 
 class DevelopmentConfig(Config):
     """The embedded default used by `make run`."""

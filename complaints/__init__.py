@@ -68,9 +68,12 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.accounts.admin_views import bp as admin_bp
     from complaints.accounts.views import bp as accounts_bp
     from complaints.core.views import bp as core_bp
+    from complaints.inbox.views import bp as inbox_bp
     from complaints.intake.views import bp as intake_bp
     from complaints.tickets.catalogue_views import bp as catalogue_bp
     from complaints.tickets.views import bp as tickets_bp
+    from complaints.workflow.deadline_views import bp as deadlines_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, catalogue_bp, intake_bp, tickets_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, catalogue_bp, intake_bp, tickets_bp,
+                      inbox_bp, deadlines_bp):
         app.register_blueprint(blueprint)

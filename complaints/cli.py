@@ -137,5 +137,8 @@ def i18n_compile():
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for group in (seed_cli, users_cli, i18n_cli):
+    from complaints.scheduler_cli import jobs_cli, scheduler_cli
+    from complaints.workflow.calendar_cli import calendar_cli
+
+    for group in (seed_cli, users_cli, i18n_cli, scheduler_cli, jobs_cli, calendar_cli):
         app.cli.add_command(group)

@@ -1,4 +1,7 @@
 """Imports every domain's models so the metadata is complete (migrations, create_all)."""
 
 from complaints.accounts.models import *  # noqa: F403
+from complaints.core.jobruns import *  # noqa: F403
+from complaints.inbox.models import *  # noqa: F403
 from complaints.tickets.models import *  # noqa: F403
+from complaints.workflow.deadline_models import *  # noqa: F403

@@ -166,9 +166,9 @@ def _build(record: IntakeRecord, body: str, actor: User | None) -> tuple[Complai
         source_key=record.source_key,
     )
     db.session.add(complaint)
-    db.session.flush()
     record_event(complaint, "created", actor, to_value=Status.RECEIVED,
                  note=record.channel.value, public=True)
+    db.session.flush()
     return complaint, code
 
 

@@ -166,6 +166,7 @@ class Complaint(Model):
         Index("ix_complaint_holder_id_id", "holder_id", "id"),
         Index("ix_complaint_received_at_id", "received_at", "id"),
         Index("ix_complaint_channel_id", "channel", "id"),
+        Index("ix_complaint_next_due_at_id", "next_due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,6 +217,13 @@ class Complaint(Model):
     follow_up: Mapped[str | None] = mapped_column(Text)  # tindak lanjut, shown in the register
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     access_code_hash: Mapped[str] = mapped_column(String(128))
+    # Due dates on the working-day calendar, kept by workflow.deadline_service whenever
+    # weight, status or the clock (clock_paused / clock_resumed events) changes.
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # resolution, by weight
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # earliest still pending
+    clock_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     # The channel's own identity of the message that created it (Message-ID, MessageSid…),
     # so a redelivered message never makes a second complaint.
     source_key: Mapped[str | None] = mapped_column(String(255), unique=True)

@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, false, or_, select
 
 from complaints.accounts.models import User
 from complaints.accounts.permissions import Perm, divisions_of, perms_of
+from complaints.core import clock
 from complaints.tickets.models import (
     Channel,
     Complaint,
@@ -16,7 +17,7 @@ from complaints.tickets.models import (
     Weight,
 )
 
-QUEUE_VIEWS = ("mine", "division", "untriaged", "open", "all")
+QUEUE_VIEWS = ("mine", "division", "untriaged", "open", "due_soon", "overdue", "all")
 SORTS = ("newest", "oldest")
 FILTER_KEYS = {"view", "status", "channel", "weight", "division", "type", "service", "q",
                "after", "sort"}
@@ -124,9 +125,24 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def due_clause(view: str):
+    """Return the WHERE clause of the due_soon / overdue views (next_due_at is indexed)."""
+    from complaints.tickets.models import OPEN_STATUSES
+    from complaints.workflow.deadline_service import due_soon_horizon
+
+    now = clock.now()
+    still_open = Complaint.status.in_(OPEN_STATUSES)
+    if view == "overdue":
+        return and_(still_open, Complaint.next_due_at <= now)
+    return and_(still_open, Complaint.next_due_at > now,
+                Complaint.next_due_at <= due_soon_horizon(now))
+
+
 def queue_query(flt: QueueFilter, user: User) -> Select:
     """Return the query of one page of the queue (one row more, to know if there is a next)."""
     query = visible_to(select(Complaint), user)
+    if flt.view in ("due_soon", "overdue"):
+        query = query.where(due_clause(flt.view))
     if flt.view == "mine":
         query = query.where(Complaint.holder_id == user.id)
     elif flt.view == "division":

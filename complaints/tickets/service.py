@@ -47,7 +47,22 @@ def record_event(complaint: Complaint, kind: str, actor: User | None = None, *,
         public=public,
     )
     db.session.add(event)
+    if kind in _deadline_event_kinds():
+        _refresh_due_dates(complaint)
     return event
+
+
+def _deadline_event_kinds() -> frozenset[str]:
+    from complaints.workflow.deadline_service import DEADLINE_EVENT_KINDS
+
+    return DEADLINE_EVENT_KINDS
+
+
+def _refresh_due_dates(complaint: Complaint) -> None:
+    # Imported here: the workflow domain builds on tickets, not the other way round.
+    from complaints.workflow.deadline_service import refresh_due_dates
+
+    refresh_due_dates(complaint)
 
 
 def _text(value) -> str | None:
@@ -86,6 +101,10 @@ def apply_changes(complaint: Complaint, actor: User | None, note: str | None = N
                                        note=note))
     if events:
         complaint.updated_at = clock.now()
+        from complaints.workflow.deadline_service import DEADLINE_FIELDS
+
+        if DEADLINE_FIELDS & changes.keys():
+            _refresh_due_dates(complaint)
     return events
 
 

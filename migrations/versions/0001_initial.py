@@ -42,6 +42,21 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_division')),
     sa.UniqueConstraint('code', name=op.f('uq_division_code'))
     )
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('scheduled_for', sa.DateTime(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('manual', sa.Boolean(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run')),
+    sa.UniqueConstraint('name', 'scheduled_for', name='uq_job_run_name_slot')
+    )
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.create_index('ix_job_run_started_at', ['started_at'], unique=False)
+
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -90,6 +105,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
 
+    op.create_table('day_off',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_day_off_created_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_day_off')),
+    sa.UniqueConstraint('day', name=op.f('uq_day_off_day'))
+    )
     op.create_table('service',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -145,6 +170,11 @@ def upgrade():
     sa.Column('follow_up', sa.Text(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('access_code_hash', sa.String(length=128), nullable=False),
+    sa.Column('first_response_due_at', sa.DateTime(), nullable=True),
+    sa.Column('first_response_at', sa.DateTime(), nullable=True),
+    sa.Column('due_at', sa.DateTime(), nullable=True),
+    sa.Column('next_due_at', sa.DateTime(), nullable=True),
+    sa.Column('clock_paused', sa.Boolean(), nullable=False),
     sa.Column('source_key', sa.String(length=255), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_complaint_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['division_id'], ['division.id'], name=op.f('fk_complaint_division_id_division')),
@@ -164,6 +194,7 @@ def upgrade():
         batch_op.create_index('ix_complaint_division_id_id', ['division_id', 'id'], unique=False)
         batch_op.create_index('ix_complaint_holder_id_id', ['holder_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_lapor_tracking_id'), ['lapor_tracking_id'], unique=False)
+        batch_op.create_index('ix_complaint_next_due_at_id', ['next_due_at', 'id'], unique=False)
         batch_op.create_index('ix_complaint_received_at_id', ['received_at', 'id'], unique=False)
         batch_op.create_index('ix_complaint_status_id', ['status', 'id'], unique=False)
 
@@ -207,11 +238,48 @@ def upgrade():
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.create_index('ix_complaint_event_complaint_id_id', ['complaint_id', 'id'], unique=False)
 
+    op.create_table('escalation_notice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_escalation_notice_complaint_id_complaint')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_escalation_notice')),
+    sa.UniqueConstraint('complaint_id', 'kind', 'due_at', name='uq_escalation_notice_key')
+    )
+    with op.batch_alter_table('escalation_notice', schema=None) as batch_op:
+        batch_op.create_index('ix_escalation_notice_complaint_id', ['complaint_id'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('link', sa.String(length=300), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_notification_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index('ix_notification_user_id_read_at_id', ['user_id', 'read_at', 'id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_user_id_read_at_id')
+
+    op.drop_table('notification')
+    with op.batch_alter_table('escalation_notice', schema=None) as batch_op:
+        batch_op.drop_index('ix_escalation_notice_complaint_id')
+
+    op.drop_table('escalation_notice')
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.drop_index('ix_complaint_event_complaint_id_id')
 
@@ -223,6 +291,7 @@ def downgrade():
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index('ix_complaint_status_id')
         batch_op.drop_index('ix_complaint_received_at_id')
+        batch_op.drop_index('ix_complaint_next_due_at_id')
         batch_op.drop_index(batch_op.f('ix_complaint_lapor_tracking_id'))
         batch_op.drop_index('ix_complaint_holder_id_id')
         batch_op.drop_index('ix_complaint_division_id_id')
@@ -232,6 +301,7 @@ def downgrade():
 
     op.drop_table('complaint')
     op.drop_table('service')
+    op.drop_table('day_off')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
         batch_op.drop_index(batch_op.f('ix_audit_log_action'))
@@ -239,6 +309,10 @@ def downgrade():
     op.drop_table('audit_log')
     op.drop_table('assignment')
     op.drop_table('user_account')
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_index('ix_job_run_started_at')
+
+    op.drop_table('job_run')
     op.drop_table('division')
     op.drop_table('counter')
     op.drop_table('complaint_type')

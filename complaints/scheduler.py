@@ -1,0 +1,167 @@
+"""The one table of periodic jobs, and the wrapper that runs a job safely and once.
+
+The scheduler starts only from `flask scheduler run`, never in create_app: each web
+worker would otherwise start its own copy. Each run claims its time slot by inserting
+(job, slot) into job_run, whose unique key makes a second scheduler process (or a
+second claim of the same slot) skip it, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import signal
+import threading
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from complaints.core import clock
+from complaints.core.db import write_transaction
+from complaints.core.jobruns import JobRun
+from complaints.extensions import db
+
+log = logging.getLogger("complaints.scheduler")
+# Slots are counted from this instant, so every process agrees on them (midnight UTC is
+# 07:00 WIB, before the office opens: daily jobs run then).
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A periodic job: its name, the function ("module:function") and its interval."""
+
+    name: str
+    target: str
+    every: timedelta
+    description: str
+
+    def function(self):
+        """Return the job's function (imported on first use)."""
+        module, _, attr = self.target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+JOBS: tuple[Job, ...] = (
+    Job("escalate", "complaints.workflow.jobs:escalate", timedelta(minutes=15),
+        "Remind holders before due dates; tell Kepala Bidang and Sekretaris when overdue"),
+    Job("refresh_due_dates", "complaints.workflow.jobs:refresh_due_dates", timedelta(days=1),
+        "Recompute due dates of open complaints (holiday data or settings changed)"),
+)
+
+
+def job_named(name: str, jobs: tuple[Job, ...] = JOBS) -> Job:
+    """Return the job of that name, or raise KeyError."""
+    for job in jobs:
+        if job.name == name:
+            return job
+    raise KeyError(name)
+
+
+def slot_of(job: Job, now: datetime) -> datetime:
+    """Return the start of the interval the time falls in (the run's scheduled time)."""
+    count = (now - EPOCH) // job.every
+    return EPOCH + count * job.every
+
+
+def _claim(name: str, slot: datetime, manual: bool) -> int | None:
+    """Insert the run's row; None when another process already claimed the slot."""
+    try:
+        with write_transaction():
+            run = JobRun(name=name, scheduled_for=slot, started_at=clock.now(), manual=manual)
+            db.session.add(run)
+            db.session.flush()
+            return run.id
+    except IntegrityError:
+        return None
+
+
+def _finish(run_id: int, error: str | None) -> None:
+    with write_transaction():
+        run = db.session.get(JobRun, run_id)
+        assert run is not None
+        run.finished_at = clock.now()
+        run.status = "failed" if error else "ok"
+        run.error = error
+
+
+def run_job(app: Flask, job: Job, manual: bool = False) -> str:
+    """Run the job for the current slot unless it ran; return "ok", "failed" or "skipped"."""
+    with app.app_context():
+        try:
+            now = clock.now()
+            slot = now if manual else slot_of(job, now)
+            run_id = _claim(job.name, slot, manual)
+            if run_id is None:
+                log.info("job %s: slot %s already run, skipped", job.name, slot.isoformat())
+                return "skipped"
+            error = None
+            try:
+                result = job.function()()
+                log.info("job %s: slot %s done (%s)", job.name, slot.isoformat(), result)
+            except Exception:  # noqa: BLE001 - a failing job must not stop the scheduler
+                db.session.rollback()
+                error = traceback.format_exc()[-4000:]
+                log.exception("job %s: slot %s failed", job.name, slot.isoformat())
+            _finish(run_id, error)
+            return "failed" if error else "ok"
+        finally:
+            db.session.remove()
+
+
+def catch_up(app: Flask, jobs: tuple[Job, ...] = JOBS) -> dict[str, str]:
+    """Run each job whose current slot has no run yet: a missed run, caught up once."""
+    return {job.name: run_job(app, job) for job in jobs}
+
+
+def build_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, poll_seconds: float | None = None):
+    """Return a BlockingScheduler firing each job at its interval, aligned to EPOCH.
+
+    poll_seconds fires every job more often than its interval (the slot claim keeps it
+    to one run per interval); tests use it with an injected clock.
+    """
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler = BlockingScheduler(timezone=UTC)
+    for job in jobs:
+        seconds = poll_seconds or job.every.total_seconds()
+        scheduler.add_job(run_job, IntervalTrigger(seconds=seconds, start_date=EPOCH,
+                                                   timezone=UTC),
+                          args=[app, job], id=job.name, name=job.name, coalesce=True,
+                          max_instances=1, misfire_grace_time=None)
+    return scheduler
+
+
+def run_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, poll_seconds: float | None = None,
+                  run_for: float | None = None) -> None:
+    """Catch up missed runs, then run the jobs until stopped (SIGTERM, Ctrl-C, run_for)."""
+    catch_up(app, jobs)
+    scheduler = build_scheduler(app, jobs, poll_seconds)
+
+    def stop(*_args) -> None:
+        scheduler.shutdown(wait=False)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+    if run_for is not None:
+        timer = threading.Timer(run_for, stop)
+        timer.daemon = True
+        timer.start()
+    log.info("scheduler started with %s", ", ".join(j.name for j in jobs))
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+    log.info("scheduler stopped")
+
+
+def last_runs() -> dict[str, JobRun]:
+    """Return the latest run of each job."""
+    latest = (select(JobRun.name, func.max(JobRun.id).label("id")).group_by(JobRun.name)
+              .subquery())
+    rows = db.session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id))
+    return {run.name: run for run in rows}
