@@ -109,6 +109,12 @@ class Config:
 
     SECURITY_HSTS_SECONDS = env_int("SECURITY_HSTS_SECONDS", 31536000)
 
+    # Workflow: reopening, duplicates at triage, information requests.
+    WORKFLOW_REOPEN_DAYS = env_int("WORKFLOW_REOPEN_DAYS", 30)
+    WORKFLOW_DUPLICATE_DAYS = env_int("WORKFLOW_DUPLICATE_DAYS", 30)
+    WORKFLOW_DUPLICATE_CANDIDATES = env_int("WORKFLOW_DUPLICATE_CANDIDATES", 300)
+    WORKFLOW_PAUSE_ON_INFO_REQUEST = env_bool("WORKFLOW_PAUSE_ON_INFO_REQUEST", True)
+
 
 class DevelopmentConfig(Config):
     """The embedded default used by `make run`."""

@@ -2,3 +2,4 @@
 
 from complaints.accounts.models import *  # noqa: F403
 from complaints.tickets.models import *  # noqa: F403
+from complaints.workflow.models import *  # noqa: F403
