@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
 
 from complaints.accounts.models import User

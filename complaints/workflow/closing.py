@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from complaints.accounts.models import User
 from complaints.core import clock
 from complaints.core.db import write_transaction
-from complaints.core.labels import label
 from complaints.extensions import db
 from complaints.tickets import attachments
 from complaints.tickets.models import Complaint, ComplaintEvent, Status
 from complaints.tickets.service import apply_changes, load_for_update, record_event
 from complaints.workflow import rules
-from complaints.workflow.labels import proof_label
+from complaints.workflow.labels import lazy_label, lazy_proof_kinds, office_text
 from complaints.workflow.models import Forwarding, ReplyProof
 from complaints.workflow.rules import Action, ProofKind
 from complaints.workflow.service import WorkflowError, _required, acting
@@ -68,8 +68,8 @@ def record_proof(complaint_id: int, version: int | None, actor: User, data: Proo
             if data.kind is None or data.kind not in accepted:
                 raise WorkflowError(_("For a complaint received by %(channel)s the reply proof "
                                       "must be one of: %(kinds)s.",
-                                      channel=label("channel", complaint.channel),
-                                      kinds=_kinds_text(accepted)))
+                                      channel=lazy_label("channel", complaint.channel),
+                                      kinds=lazy_proof_kinds(accepted)))
             proof = ReplyProof(complaint_id=complaint.id, kind=data.kind, reference=reference,
                                note=(data.note or "").strip() or None,
                                happened_at=data.happened_at or clock.now(),
@@ -87,10 +87,6 @@ def record_proof(complaint_id: int, version: int | None, actor: User, data: Proo
     return proof
 
 
-def _kinds_text(kinds: frozenset[ProofKind]) -> str:
-    return ", ".join(sorted(proof_label(k) for k in kinds))
-
-
 def close(complaint_id: int, version: int | None, actor: User, note: str | None = None
           ) -> Complaint:
     """Close an answered complaint; refused without a reply proof the channel accepts."""
@@ -100,8 +96,8 @@ def close(complaint_id: int, version: int | None, actor: User, note: str | None 
             raise WorkflowError(_(
                 "The complaint cannot be closed yet: there is no proof that the answer reached "
                 "the complainant. For a complaint received by %(channel)s record one of: "
-                "%(kinds)s.", channel=label("channel", complaint.channel),
-                kinds=_kinds_text(accepted)))
+                "%(kinds)s.", channel=lazy_label("channel", complaint.channel),
+                kinds=lazy_proof_kinds(accepted)))
         apply_changes(complaint, actor, note=(note or "").strip() or None, status=Status.CLOSED)
         complaint.closed_at = clock.now()
     return complaint
@@ -128,9 +124,9 @@ def forward(complaint_id: int, version: int | None, actor: User, agency: str | N
                          at=clock.now(), by_id=actor.id)
         db.session.add(row)
         apply_changes(complaint, actor, note=f"{agency}: {reason}", status=Status.FORWARDED)
-        record_event(complaint, "reply", actor, public=True, note=_(
+        record_event(complaint, "reply", actor, public=True, note=office_text(lambda: gettext(
             "Your complaint is outside the authority of this office and was forwarded to "
-            "%(agency)s. Reason: %(reason)s", agency=agency, reason=reason))
+            "%(agency)s. Reason: %(reason)s", agency=agency, reason=reason)))
         complaint.closed_at = clock.now()
     return row
 

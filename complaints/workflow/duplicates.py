@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
 from sqlalchemy import or_, select
 
 from complaints.accounts.models import User
@@ -25,8 +25,9 @@ class Candidate:
     """A complaint that may be the same matter, with why it was found."""
 
     complaint: Complaint
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # phone, email, nik, lapor, text
     score: float = 0.0
+    similarity: float = 0.0
 
 
 def _window(complaint: Complaint):
@@ -70,13 +71,13 @@ def contact_reasons(a: Complaint, b: Complaint) -> list[str]:
     reasons = []
     phone_a = rules.normalise_phone(a.complainant_phone or a.contact_number)
     if phone_a and phone_a == rules.normalise_phone(b.complainant_phone or b.contact_number):
-        reasons.append(_("same phone number"))
+        reasons.append("phone")
     if a.complainant_email and a.complainant_email == b.complainant_email:
-        reasons.append(_("same email"))
+        reasons.append("email")
     if a.complainant_nik and a.complainant_nik == b.complainant_nik:
-        reasons.append(_("same NIK"))
+        reasons.append("nik")
     if a.lapor_tracking_id and a.lapor_tracking_id == b.lapor_tracking_id:
-        reasons.append(_("same SP4N-LAPOR! tracking id"))
+        reasons.append("lapor")
     return reasons
 
 
@@ -89,9 +90,9 @@ def find_duplicates(complaint: Complaint) -> list[Candidate]:
         reasons = contact_reasons(complaint, other)
         score = rules.text_similarity(complaint.body, other.body)
         if score >= rules.SIMILAR_TEXT:
-            reasons.append(_("similar text (%(pct)s%%)", pct=round(score * 100)))
+            reasons.append("text")
         if reasons:
-            found[other.id] = Candidate(other, reasons, score + len(reasons))
+            found[other.id] = Candidate(other, reasons, score + len(reasons), score)
     linked = linked_ids(complaint.id)
     return sorted((c for c in found.values() if c.complaint.id not in linked),
                   key=lambda c: -c.score)
@@ -154,8 +155,7 @@ def merge(complaint_id: int, version: int | None, actor: User, into_id: int,
         db.session.add(row)
         record_event(complaint, "merged_into", actor, to_value=survivor.number, note=text)
         record_event(survivor, "merged_from", actor, to_value=complaint.number, note=text)
-        apply_changes(complaint, actor, note=_("Merged into %(number)s", number=survivor.number),
-                      status=Status.CLOSED)
+        apply_changes(complaint, actor, note=text, status=Status.CLOSED)
         complaint.closed_at = clock.now()
         survivor.updated_at = clock.now()
     return row

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
 from complaints.accounts.models import User
 from complaints.core import clock
@@ -15,6 +16,7 @@ from complaints.tickets import attachments
 from complaints.tickets.models import Complaint, ComplaintEvent, Status, Weight
 from complaints.tickets.service import apply_changes, record_event
 from complaints.workflow import rules
+from complaints.workflow.labels import office_text
 from complaints.workflow.models import Coordination
 from complaints.workflow.rules import Action
 from complaints.workflow.service import WorkflowError, _required, acting
@@ -48,7 +50,7 @@ def request_info(complaint_id: int, version: int | None, actor: User, text: str 
     with acting(complaint_id, version, actor, Action.REQUEST_INFO) as complaint:
         record_event(complaint, "info_request", actor, note=text, public=True)
         if current_app.config["WORKFLOW_PAUSE_ON_INFO_REQUEST"] and not is_paused(complaint):
-            record_event(complaint, "clock_paused", actor, note=_("Waiting for the complainant"))
+            record_event(complaint, "clock_paused", actor)
     return complaint
 
 
@@ -156,7 +158,7 @@ def placeholder_values(complaint: Complaint) -> dict[str, str]:
     name = complaint.complainant_name if not complaint.is_confidential else None
     return {
         "number": complaint.number,
-        "name": name or _("Complainant"),
+        "name": name or office_text(lambda: gettext("Complainant")),
         "service": complaint.service.name if complaint.service else "",
         "summary": complaint.summary,
         "office": config["OFFICE_SHORT_NAME"],

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import current_app
+from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 
+from complaints.core.labels import label
 from complaints.workflow.rules import Action, Level, ProofKind
 
 PROOF_LABELS = {
@@ -49,3 +54,19 @@ ACTION_LABELS = {
 def proof_label(kind) -> str:
     """Return the name of a proof kind."""
     return str(PROOF_LABELS.get(ProofKind(kind), kind))
+
+
+def lazy_label(group: str, value) -> LazyString:
+    """Return a label evaluated when shown (services raise messages outside requests)."""
+    return LazyString(label, group, value)
+
+
+def lazy_proof_kinds(kinds) -> LazyString:
+    """Return the names of proof kinds, comma-separated, evaluated when shown."""
+    return LazyString(lambda: ", ".join(sorted(proof_label(k) for k in kinds)))
+
+
+def office_text(render: Callable[[], str]) -> str:
+    """Return a text stored for the complainant, rendered in the office's default language."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return render()

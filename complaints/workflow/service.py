@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,6 +31,7 @@ from complaints.tickets.service import (
     record_event,
 )
 from complaints.workflow import rules
+from complaints.workflow.labels import lazy_label
 from complaints.workflow.models import Coordination, KeywordRule
 from complaints.workflow.rules import Action, Refusal
 
@@ -40,11 +42,11 @@ class WorkflowError(TicketError):
     """An action refused by the rules; the message is shown to the user."""
 
 
-def refusal_message(reason: Refusal, complaint: Complaint) -> str:
+def refusal_message(reason: Refusal, complaint: Complaint) -> LazyString:
     """Return the message shown when an action is refused."""
     if reason == Refusal.STATUS:
         return _("This action is not possible while the complaint is “%(status)s”.",
-                 status=label("status", complaint.status))
+                 status=lazy_label("status", complaint.status))
     if reason == Refusal.ROLE:
         return _("Your position may not take this action on this complaint.")
     if reason == Refusal.WEIGHT:
@@ -136,9 +138,10 @@ def triage(complaint_id: int, version: int | None, actor: User, data: TriageInpu
         holder_id = _check_holder(data.holder_id, data.division_id)
         hint = suggestion_for(complaint)
         note = (data.note or "").strip() or None
-        if hint is not None and hint.weight and hint.weight != data.weight:
-            note = _("Suggestion %(weight)s not followed.", weight=label("weight", hint.weight)
-                     ) + (f" {note}" if note else "")
+        if hint is not None:
+            # What the keyword rules suggested and what the registrar chose stay on the card.
+            record_event(complaint, "suggestion", actor, from_value=hint.weight,
+                         to_value=data.weight, note=", ".join(hint.matched))
         changes = {"type_id": data.type_id, "weight": data.weight,
                    "division_id": data.division_id, "holder_id": holder_id}
         if data.service_id:
