@@ -231,6 +231,7 @@ def proof_satisfies(recorded: Iterable[ProofKind | str], accepted: frozenset[Pro
 
 
 # Keyword rules that suggest a weight and type; never applied without the registrar.
+# The defaults are data an admin edits, so their reasons are in the office's language.
 @dataclass(frozen=True)
 class KeywordHint:
     """One keyword rule as plain data."""
@@ -242,16 +243,16 @@ class KeywordHint:
 
 
 DEFAULT_KEYWORD_RULES: list[KeywordHint] = [
-    KeywordHint(word, Weight.BERAT, "biaya", "Indication of illegal levies or bribery")
+    KeywordHint(word, Weight.BERAT, "biaya", "Indikasi pungutan liar atau suap")
     for word in ("pungli", "pungutan liar", "suap", "gratifikasi", "uang pelicin", "uang rokok",
                  "uang terima kasih", "calo")
 ] + [
-    KeywordHint("tidak bisa masuk", Weight.RINGAN, "sistem", "Access problem with an application"),
-    KeywordHint("simple", Weight.RINGAN, "sistem", "Mentions the SIMPLE application"),
-    KeywordHint("persyaratan", Weight.RINGAN, "informasi", "Question about requirements"),
-    KeywordHint("belum selesai", Weight.SEDANG, "waktu", "Service later than its standard"),
-    KeywordHint("terlambat", Weight.SEDANG, "waktu", "Service later than its standard"),
-    KeywordHint("kasar", Weight.SEDANG, "perilaku", "Conduct of an officer"),
+    KeywordHint("tidak bisa masuk", Weight.RINGAN, "sistem", "Kendala akses aplikasi"),
+    KeywordHint("simple", Weight.RINGAN, "sistem", "Menyebut aplikasi SIMPLE"),
+    KeywordHint("persyaratan", Weight.RINGAN, "informasi", "Pertanyaan tentang persyaratan"),
+    KeywordHint("belum selesai", Weight.SEDANG, "waktu", "Layanan melewati standar waktu"),
+    KeywordHint("terlambat", Weight.SEDANG, "waktu", "Layanan melewati standar waktu"),
+    KeywordHint("kasar", Weight.SEDANG, "perilaku", "Perilaku petugas"),
 ]
 
 WEIGHT_ORDER = {Weight.RINGAN: 1, Weight.SEDANG: 2, Weight.BERAT: 3}

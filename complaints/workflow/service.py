@@ -122,11 +122,28 @@ class TriageInput:
     note: str | None = None
 
 
-def _check_holder(holder_id: int | None, division_id: int) -> int:
+HOLDER_POSITIONS = frozenset({Position.HANDLER, Position.KABID})
+
+
+def _check_holder(holder_id: int | None) -> int:
     holder = db.session.get(User, holder_id) if holder_id else None
-    if holder is None or not holder.active:
+    if holder is None or not holder.active or not positions_of(holder) & HOLDER_POSITIONS:
         raise WorkflowError(_("Choose an active handling officer."))
     return holder.id
+
+
+def handling_officers() -> list[tuple[User, list[int]]]:
+    """Return the active handling officers and Kepala Bidang with their divisions' ids."""
+    users = db.session.scalars(select(User).where(User.active.is_(True))
+                               .order_by(User.full_name))
+    today = clock.now().date()
+    result = []
+    for user in users:
+        current = [a for a in user.assignments
+                   if a.position in HOLDER_POSITIONS and a.is_current(today)]
+        if current:
+            result.append((user, [a.division_id for a in current if a.division_id]))
+    return result
 
 
 def triage(complaint_id: int, version: int | None, actor: User, data: TriageInput
@@ -135,7 +152,7 @@ def triage(complaint_id: int, version: int | None, actor: User, data: TriageInpu
     if data.weight is None or data.type_id is None or data.division_id is None:
         raise WorkflowError(_("Type, weight and division are all needed to triage."))
     with acting(complaint_id, version, actor, Action.TRIAGE) as complaint:
-        holder_id = _check_holder(data.holder_id, data.division_id)
+        holder_id = _check_holder(data.holder_id)
         hint = suggestion_for(complaint)
         note = (data.note or "").strip() or None
         if hint is not None:

@@ -119,7 +119,7 @@ def triage(complaint_id: int):
     """Triage: type, weight, division, officer; with the suggestion and possible duplicates."""
     complaint = _complaint_or_404(complaint_id)
     form = TriageForm(version=complaint.version)
-    _triage_choices(form)
+    officers = _triage_choices(form)
     hint = service.suggestion_for(complaint)
     if request.method == "GET":
         form.service_id.data = complaint.service_id
@@ -128,6 +128,8 @@ def triage(complaint_id: int):
         if hint is not None:
             form.weight.data = hint.weight.value if hint.weight else None
             form.type_id.data = service.type_id_for(hint.type_code)
+        form.holder_id.data = complaint.holder_id or next(
+            (uid for uid, divisions in officers if form.division_id.data in divisions), None)
     elif form.validate_on_submit():
         data = TriageInput(form.type_id.data, Weight(form.weight.data), form.division_id.data,
                            form.holder_id.data, form.service_id.data, form.note.data)
@@ -152,13 +154,19 @@ def triage(complaint_id: int):
         merge_form=LinkForm(prefix="merge", formdata=None, version=complaint.version))
 
 
-def _triage_choices(form: TriageForm) -> None:
+def _triage_choices(form: TriageForm) -> list[tuple[int, list[int]]]:
+    """Fill the triage choices; return (officer id, division ids) of the handling officers."""
     from complaints.workflow.forms import weight_choices
 
     form.weight.choices = weight_choices()
     form.type_id.choices = catalog.type_choices()
-    form.division_id.choices = catalog.division_choices()
-    form.holder_id.choices = catalog.officer_choices()
+    form.division_id.choices = [(None, "—")] + catalog.division_choices()
+    names = dict(catalog.division_choices())
+    officers = service.handling_officers()
+    form.holder_id.choices = [(None, "—")] + [
+        (user.id, user.full_name + "".join(f" — {names.get(d, '')}" for d in divisions))
+        for user, divisions in officers]
+    return [(user.id, divisions) for user, divisions in officers]
     form.service_id.choices = [(None, "—")] + catalog.service_choices()
 
 

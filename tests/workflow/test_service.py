@@ -96,10 +96,13 @@ def test_wrong_role_or_status_changes_nothing(ctx, factory, people):
     with pytest.raises(WorkflowError):  # not registered yet
         service.triage(complaint.id, None, people["registrar"], TriageInput(
             ids["waktu"], Weight.RINGAN, ids["perizinan"], people["handler"].id))
+    service.register(complaint.id, None, people["registrar"])
+    with pytest.raises(WorkflowError):  # the holder must be a handling officer or Kabid
+        service.triage(complaint.id, None, people["registrar"], TriageInput(
+            ids["waktu"], Weight.RINGAN, ids["perizinan"], people["sekretaris"].id))
     fresh = _get(complaint.id)
-    assert fresh.status == Status.RECEIVED and fresh.weight is None
-    assert fresh.version == complaint.version
-    assert [e.kind for e in _events(complaint.id)] == ["created"]
+    assert fresh.status == Status.REGISTERED and fresh.weight is None
+    assert [e.kind for e in _events(complaint.id)] == ["created", "status"]
 
 
 def test_reclassification_needs_a_reason_and_writes_events(ctx, factory, people):

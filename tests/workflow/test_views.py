@@ -1,4 +1,4 @@
-"""End to end through the staff UI: ringan, sedang and berat complaints from registration to closed."""
+"""End to end through the staff UI: ringan, sedang and berat complaints, registered to closed."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def test_ringan_letter_from_registration_to_closed(app, office, factory):
     complaint, _code = factory.complaint(channel=Channel.SURAT, complainant_phone="0812345",
                                          body="Mohon informasi persyaratan SIKOT")
     cid = complaint.id
-    assert 'action="/staff/complaints/%d/register"' % cid not in office.as_("loket").page(cid)
+    assert f'action="/staff/complaints/{cid}/register"' not in office.as_("loket").page(cid)
     page = office.as_("registrar").page(cid)
     assert f'action="/staff/complaints/{cid}/register"' in page
     assert f"/staff/complaints/{cid}/close" not in page
