@@ -316,3 +316,42 @@ def test_canned_replies_and_keyword_rules(ctx, factory, people):
                                                       "Permintaan imbalan"))
     hint = service.suggestion_for(_get(factory.complaint(body="petugas minta imbalan")[0].id))
     assert hint.weight == Weight.BERAT and hint.reasons == ("Permintaan imbalan",)
+
+
+def test_two_sessions_at_once_only_one_wins(app, ctx, factory, people):
+    import threading
+
+    cid = _triaged(factory, people)
+    version = _get(cid).version
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(call):
+        with app.app_context():
+            barrier.wait()
+            try:
+                call()
+            except StaleComplaint:
+                outcomes.append("stale")
+            else:
+                outcomes.append("ok")
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=act, args=(lambda: service.start_handling(
+            cid, version, people["handler"]),)),
+        threading.Thread(target=act, args=(lambda: service.reclassify(
+            cid, version, people["kabid"], Weight.BERAT, "Ada indikasi pungli"),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["ok", "stale"]
+    fresh = _get(cid)
+    started = fresh.status == Status.IN_HANDLING
+    reclassified = fresh.weight == Weight.BERAT
+    assert started != reclassified  # exactly one of the two changes happened
+    assert fresh.version == version + 1
