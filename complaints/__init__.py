@@ -70,9 +70,12 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.core.views import bp as core_bp
     from complaints.intake.views import bp as intake_bp
     from complaints.tickets.views import bp as tickets_bp
+
+    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp):
+        app.register_blueprint(blueprint)
+
     from complaints.workflow.admin_views import bp as workflow_admin_bp
     from complaints.workflow.views import bp as workflow_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp, workflow_bp,
-                      workflow_admin_bp):
-        app.register_blueprint(blueprint)
+    app.register_blueprint(workflow_bp)
+    app.register_blueprint(workflow_admin_bp)
