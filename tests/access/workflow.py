@@ -1,21 +1,26 @@
-"""Access matrix of the workflow routes (read by the access-matrix harness).
+"""Access matrix of the workflow: actions on a complaint, the triage page, admin tables.
 
-Assumes {complaint_id} is a freshly received complaint (no division, no holder), as the
-intake creates it: handler and kabid of a division cannot open it (403). Action POSTs
-without a valid form change nothing and redirect back to the complaint (302) for every
-officer who may open it; the rules then refuse what their position may not do.
+The world's {complaint_id} is a received complaint of perizinan, the division of the handler
+and the kabid; {other_complaint_id} (provided by tests/access/tickets.py) belongs to the
+Sekretariat, which they may not open. POSTs are sent empty: an incomplete form changes
+nothing and goes back to the complaint (302) for everyone who may open it; the transition
+table then decides what each position may really do (tests/workflow).
 """
 
-ANON = 302  # redirected to the login page
+from tests.access import LOGIN
 
-_ACTION = {"anonymous": ANON, "loket": 302, "registrar": 302, "handler": 403, "kabid": 403,
-           "sekretaris": 302, "kadis": 302, "admin": 403}
-_TRIAGE_GET = {"anonymous": ANON, "loket": 403, "registrar": 200, "handler": 403,
-               "kabid": 403, "sekretaris": 403, "kadis": 403, "admin": 403}
-_ADMIN = {"anonymous": ANON, "loket": 403, "registrar": 403, "handler": 403, "kabid": 403,
-          "sekretaris": 403, "kadis": 403, "admin": 200}
 
-_ACTIONS = [
+def _roles(loket, registrar, handler, kabid, sekretaris, kadis, admin):
+    return {"anonymous": LOGIN, "loket": loket, "registrar": registrar, "handler": handler,
+            "kabid": kabid, "sekretaris": sekretaris, "kadis": kadis, "admin": admin}
+
+
+ACTION = _roles(302, 302, 302, 302, 302, 302, 403)
+ACTION_OTHER_DIVISION = _roles(302, 302, 403, 403, 302, 302, 403)
+TRIAGE = _roles(403, 200, 403, 403, 403, 403, 403)
+ADMIN = _roles(403, 403, 403, 403, 403, 403, 200)
+
+ACTIONS = [
     ("register", "register"), ("reclassify", "reclassify"), ("start", "start"),
     ("coordinate", "coordinate"), ("coordination", "coordination"), ("reply", "reply"),
     ("request_info", "request-info"), ("resume", "resume"), ("proof", "proof"),
@@ -24,14 +29,21 @@ _ACTIONS = [
 ]
 
 ROUTES = [
-    (f"workflow.{endpoint}", "POST", f"/staff/complaints/{{complaint_id}}/{path}", _ACTION)
-    for endpoint, path in _ACTIONS
+    (f"workflow.{endpoint}", "POST", f"/staff/complaints/{{complaint_id}}/{path}", ACTION)
+    for endpoint, path in ACTIONS
 ] + [
-    ("workflow.triage", "GET", "/staff/complaints/{complaint_id}/triage", _TRIAGE_GET),
+    ("workflow.register", "POST", "/staff/complaints/{other_complaint_id}/register",
+     ACTION_OTHER_DIVISION),
+    ("workflow.reply", "POST", "/staff/complaints/{other_complaint_id}/reply",
+     ACTION_OTHER_DIVISION),
+    ("workflow.triage", "GET", "/staff/complaints/{complaint_id}/triage", TRIAGE),
     # An empty triage form is shown again with its errors.
-    ("workflow.triage", "POST", "/staff/complaints/{complaint_id}/triage", _TRIAGE_GET),
-    ("workflow_admin.canned_replies", "GET", "/admin/canned-replies", _ADMIN),
-    ("workflow_admin.canned_replies", "POST", "/admin/canned-replies", _ADMIN),
-    ("workflow_admin.keyword_rules", "GET", "/admin/keyword-rules", _ADMIN),
-    ("workflow_admin.keyword_rules", "POST", "/admin/keyword-rules", _ADMIN),
+    ("workflow.triage", "POST", "/staff/complaints/{complaint_id}/triage", TRIAGE),
+    ("workflow.triage", "GET", "/staff/complaints/999999/triage",
+     _roles(403, 404, 403, 403, 403, 403, 403)),
+    ("workflow_admin.canned_replies", "GET", "/admin/canned-replies", ADMIN),
+    ("workflow_admin.canned_replies", "GET", "/admin/canned-replies?edit=1", ADMIN),
+    ("workflow_admin.canned_replies", "POST", "/admin/canned-replies", ADMIN),
+    ("workflow_admin.keyword_rules", "GET", "/admin/keyword-rules", ADMIN),
+    ("workflow_admin.keyword_rules", "POST", "/admin/keyword-rules", ADMIN),
 ]
