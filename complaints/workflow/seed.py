@@ -15,7 +15,14 @@ from complaints.accounts.models import Division
 from complaints.core import clock
 from complaints.extensions import db
 from complaints.intake.service import IntakeRecord, create_complaint
-from complaints.tickets.models import Channel, Complaint, ComplaintType, Confidentiality, Weight
+from complaints.tickets.models import (
+    Channel,
+    Complaint,
+    ComplaintType,
+    Confidentiality,
+    Service,
+    Weight,
+)
 from complaints.workflow import handling, service
 from complaints.workflow.handling import CoordinationInput
 from complaints.workflow.service import TriageInput
@@ -24,30 +31,34 @@ from complaints.workflow.service import TriageInput
 def _records() -> list[tuple[str, IntakeRecord, str | None]]:
     """Return (key, record, stage) of the demo complaints; stage None: waiting to register."""
     now = clock.now()
+    service_ids = dict(db.session.execute(select(Service.code, Service.id)).all())
+    sikot, siktg, sikro = (service_ids.get(code) for code in ("sikot", "siktg", "sikro"))
     return [
         ("wf-1", IntakeRecord(
             channel=Channel.SURAT, letter_number="005/SM/2026/131", complainant_name="Nurhayati",
             complainant_address="Jl. Arifin Ahmad No. 7, Pekanbaru",
             body="Saat mengurus SIKOT saya dimintai pungutan liar Rp 500.000 oleh oknum "
-            "yang mengaku petugas.", received_at=now - timedelta(days=1)), None),
+            "yang mengaku petugas.", service_id=sikot, received_at=now - timedelta(days=1)),
+         None),
         ("wf-2", IntakeRecord(
             channel=Channel.EMAIL, complainant_name="Ahmad Fauzi",
             complainant_email="ahmad.fauzi@example.org", complainant_phone="081234567890",
             body="Menyusul surat saya: permohonan SIKOT saya sudah lebih dari dua minggu belum "
-            "selesai.", received_at=now - timedelta(hours=20)), "registered"),
+            "selesai.", service_id=sikot, received_at=now - timedelta(hours=20)), "registered"),
         ("wf-3", IntakeRecord(
             channel=Channel.WHATSAPP, complainant_name="Dewi Lestari",
             complainant_phone="081377712345",
-            body="Akun SIMPLE saya tidak bisa masuk setelah ganti nomor HP.",
+            body="Akun SIMPLE saya tidak bisa masuk setelah ganti nomor HP.", service_id=siktg,
             received_at=now - timedelta(days=2)), "answered_ringan"),
         ("wf-4", IntakeRecord(
             channel=Channel.SMS, complainant_phone="085211122233",
-            body="Mohon info persyaratan SIKTG untuk lulusan baru.",
+            body="Mohon info persyaratan SIKTG untuk lulusan baru.", service_id=siktg,
             received_at=now - timedelta(days=3)), "info_ringan"),
         ("wf-5", IntakeRecord(
             channel=Channel.WEB, complainant_name="Rudi Hartono",
             complainant_email="rudi@example.org",
             body="Izin SIKRO saya terlambat tiga minggu dan petugas bersikap kasar.",
+            service_id=sikro,
             received_at=now - timedelta(days=5)), "coordination_sedang"),
         ("wf-6", IntakeRecord(
             channel=Channel.LAPOR, lapor_tracking_id="LAPOR-8899001",
