@@ -70,20 +70,29 @@ def record_proof(complaint_id: int, version: int | None, actor: User, data: Proo
                                       "must be one of: %(kinds)s.",
                                       channel=lazy_label("channel", complaint.channel),
                                       kinds=lazy_proof_kinds(accepted)))
-            proof = ReplyProof(complaint_id=complaint.id, kind=data.kind, reference=reference,
-                               note=(data.note or "").strip() or None,
-                               happened_at=data.happened_at or clock.now(),
-                               recorded_at=clock.now(), recorded_by_id=actor.id)
+            proof = add_proof(complaint, data.kind, reference, actor, data.happened_at,
+                              data.note)
             if data.upload is not None:
                 file = attachments.store(complaint, data.upload, actor.id, public=False)
                 stored.append(file.stored_name)
                 proof.attachment = file
-            db.session.add(proof)
-            record_event(complaint, "reply_proof", actor, to_value=data.kind,
-                         note=reference)
     except BaseException:
         attachments.remove_files(stored)
         raise
+    return proof
+
+
+def add_proof(complaint: Complaint, kind: ProofKind, reference: str, actor: User | None = None,
+              happened_at: datetime | None = None, note: str | None = None) -> ReplyProof:
+    """Add a reply proof in the caller's transaction (the outbox calls it once a reply is sent).
+
+    No role check: the caller is the channel that delivered the answer, or record_proof.
+    """
+    proof = ReplyProof(complaint_id=complaint.id, kind=kind, reference=reference[:200],
+                       note=(note or "").strip() or None, happened_at=happened_at or clock.now(),
+                       recorded_at=clock.now(), recorded_by_id=actor.id if actor else None)
+    db.session.add(proof)
+    record_event(complaint, "reply_proof", actor, to_value=kind, note=reference)
     return proof
 
 

@@ -35,7 +35,8 @@ def weight_choices(blank: bool = False) -> list[tuple[str, str]]:
 class ActionForm(FlaskForm):
     """A workflow action without fields of its own (register, start, close ...)."""
 
-    version = HiddenField()
+    # The version the page was rendered with: without it optimistic locking cannot work.
+    version = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
     def expected_version(self) -> int | None:

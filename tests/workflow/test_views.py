@@ -255,3 +255,27 @@ def test_admin_edits_canned_replies_and_keyword_rules(app, client, auth, factory
             CannedReply.title == "Terima kasih"))
     page = client.get(f"/staff/complaints/{complaint.id}?canned={canned_id}")
     assert f"Terima kasih Siti atas pengaduan {complaint.number}." in page.get_data(as_text=True)
+
+
+def test_actions_need_the_csrf_token_and_the_version(app, office, factory):
+    import re
+
+    complaint, _code = factory.complaint()
+    cid = complaint.id
+    page = office.as_("registrar").page(cid)
+    response = office.client.post(f"/staff/complaints/{cid}/register", data={})
+    assert response.status_code == 302
+    assert office.complaint(cid).status == Status.RECEIVED  # no version: nothing happens
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = office.client.post(f"/staff/complaints/{cid}/register",
+                                      data={"register-version": str(complaint.version)})
+        assert response.status_code == 400
+        page = office.page(cid)
+        token = re.search(r'name="register-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        response = office.client.post(f"/staff/complaints/{cid}/register", data={
+            "register-version": str(complaint.version), "register-csrf_token": token})
+        assert response.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert office.complaint(cid).status == Status.REGISTERED
