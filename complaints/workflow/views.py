@@ -98,11 +98,22 @@ def _run(complaint_id: int, form, call: Callable, success: str):
     except StaleComplaint:
         flash(_("Someone else changed this complaint meanwhile; nothing was saved. "
                 "Here is its new state."), "error")
+        _keep_typed_text(form)
     except TicketError as exc:
         flash(str(exc), "error")
+        _keep_typed_text(form)
     else:
         flash(success, "success")
     return _back(complaint.id)
+
+
+def _keep_typed_text(form) -> None:
+    """Show what the officer typed, so a refused reply or answer need not be retyped."""
+    for name in ("text", "outcome", "reason"):
+        typed = getattr(getattr(form, name, None), "data", None)
+        if typed:
+            flash(_("Your text, not saved: %(text)s", text=typed), "info")
+            return
 
 
 @bp.post("/complaints/<int:complaint_id>/register")

@@ -212,7 +212,7 @@ def test_second_officer_with_a_stale_form_is_told_and_sees_the_new_state(app, of
     office.as_("handler").do(cid, "start")
     page = office.as_("kabid").do(cid, "reclassify", version=stale, weight="berat",
                                   reason="Ada indikasi pungli")
-    assert "flash-error" in page
+    assert "flash-error" in page and "Ada indikasi pungli" in page  # the reason is kept
     assert office.complaint(cid).weight == Weight.RINGAN
     assert "badge-status-in_handling" in page
 
