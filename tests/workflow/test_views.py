@@ -279,3 +279,26 @@ def test_actions_need_the_csrf_token_and_the_version(app, office, factory):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert office.complaint(cid).status == Status.REGISTERED
+
+
+def test_forward_reopen_and_information_request_through_the_ui(app, office, factory):
+    complaint, _code = factory.complaint(body="Izin usaha restoran saya ditolak")
+    cid = complaint.id
+    office.as_("registrar").do(cid, "register")
+    page = office.do(cid, "forward", agency="", reason="Bukan kewenangan")
+    assert "flash-error" in page and office.complaint(cid).status == Status.REGISTERED
+    page = office.do(cid, "forward", agency="Dinas Pariwisata Kota Pekanbaru",
+                     reason="Izin restoran bukan kewenangan DPMPTSP")
+    assert office.complaint(cid).status == Status.FORWARDED
+    assert "Dinas Pariwisata Kota Pekanbaru" in page
+    office.as_("kadis").do(cid, "reopen", reason="Ternyata menyangkut izin kami")
+    assert office.complaint(cid).status == Status.REGISTERED
+    office.as_("registrar").triage(cid, Weight.RINGAN, "informasi")
+    office.as_("handler").do(cid, "start")
+    page = office.do(cid, "request-info", prefix="info", text="Mohon kirim nomor permohonan.")
+    assert f"/staff/complaints/{cid}/resume" in page
+    assert f"/staff/complaints/{cid}/request-info" not in page  # already waiting
+    page = office.do(cid, "resume")
+    assert f"/staff/complaints/{cid}/request-info" in page
+    kinds = _kinds(app, cid)
+    assert kinds.count("clock_paused") == 1 and kinds.count("clock_resumed") == 1
