@@ -64,6 +64,8 @@ def record_proof(complaint_id: int, version: int | None, actor: User, data: Proo
     stored: list[str] = []
     try:
         with acting(complaint_id, version, actor, Action.RECORD_PROOF) as complaint:
+            if data.happened_at is not None and data.happened_at > clock.now():
+                raise WorkflowError(_("The time of the proof cannot be in the future."))
             accepted = accepted_proofs(complaint)
             if data.kind is None or data.kind not in accepted:
                 raise WorkflowError(_("For a complaint received by %(channel)s the reply proof "

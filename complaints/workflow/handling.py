@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _
 
 from complaints.accounts.models import User
 from complaints.core import clock
+from complaints.core.timefmt import to_local
 from complaints.extensions import db
 from complaints.tickets import attachments
 from complaints.tickets.models import Complaint, ComplaintEvent, Status, Weight
@@ -93,7 +94,7 @@ def record_coordination(complaint_id: int, version: int | None, actor: User,
     outcome = _required(data.outcome, _("Write the decision of the coordination."))
     if data.held_on is None:
         raise WorkflowError(_("Give the date of the coordination."))
-    if data.held_on > clock.now().date():
+    if data.held_on > to_local(clock.now()).date():  # the office's day, not UTC's
         raise WorkflowError(_("The coordination date cannot be in the future."))
     stored: list[str] = []
     try:
@@ -163,5 +164,5 @@ def placeholder_values(complaint: Complaint) -> dict[str, str]:
         "summary": complaint.summary,
         "office": config["OFFICE_SHORT_NAME"],
         "phone": config["OFFICE_PHONE"],
-        "date": clock.now().date().isoformat(),
+        "date": to_local(clock.now()).date().strftime("%d-%m-%Y"),
     }

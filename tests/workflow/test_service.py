@@ -355,3 +355,21 @@ def test_two_sessions_at_once_only_one_wins(app, ctx, factory, people):
     reclassified = fresh.weight == Weight.BERAT
     assert started != reclassified  # exactly one of the two changes happened
     assert fresh.version == version + 1
+
+
+def test_dates_are_the_office_days(ctx, factory, people):
+    # 23:30 UTC is already the next day in Pekanbaru (WIB, UTC+7).
+    clock.set_now(datetime(2026, 11, 23, 23, 30, tzinfo=UTC))
+    try:
+        cid = _triaged(factory, people, Weight.SEDANG)
+        service.start_handling(cid, None, people["handler"])
+        service.start_coordination(cid, None, people["handler"])
+        handling.record_coordination(cid, None, people["kabid"], CoordinationInput(
+            date(2026, 11, 24), "Kabid", "Selesai"))
+        with pytest.raises(WorkflowError):
+            closing.record_proof(cid, None, people["kabid"], closing.ProofInput(
+                ProofKind.LETTER, "001", happened_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC)))
+        values = handling.placeholder_values(_get(cid))
+        assert values["date"] == "24-11-2026"
+    finally:
+        clock.set_now(None)
