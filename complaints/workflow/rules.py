@@ -324,16 +324,17 @@ SIMILAR_TEXT = 0.6
 def text_similarity(a: str, b: str) -> float:
     """Return the larger of shingle Jaccard and difflib ratio (0..1) of two texts.
 
-    Below SIMILAR_TEXT the value may be an underestimate: the full difflib ratio is only
-    computed when its cheap upper bound can reach the threshold (it runs over hundreds
-    of candidates at every triage).
+    difflib compares word sequences (not characters: any two Indonesian texts share their
+    letters, which made it slow and meaningless). Below SIMILAR_TEXT the value may be an
+    underestimate: the full ratio is only computed when its cheap upper bounds reach the
+    threshold, since it runs over hundreds of candidates at every triage.
     """
     sa, sb = shingles(a), shingles(b)
     jaccard = len(sa & sb) / len(sa | sb) if sa and sb else 0.0
     if jaccard >= SIMILAR_TEXT:
         return jaccard
-    matcher = difflib.SequenceMatcher(None, _normalise(a)[:1000], _normalise(b)[:1000],
-                                      autojunk=False)
+    words_a, words_b = _normalise(a).split()[:150], _normalise(b).split()[:150]
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR_TEXT or matcher.quick_ratio() < SIMILAR_TEXT:
         return jaccard
     return max(jaccard, matcher.ratio())
