@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _
 
 from complaints.accounts.models import User
 from complaints.core import clock
-from complaints.core.timefmt import to_local
+from complaints.core.timefmt import office_tz
 from complaints.extensions import db
 from complaints.tickets import attachments
 from complaints.tickets.models import Complaint, ComplaintEvent, Status, Weight
@@ -21,6 +21,11 @@ from complaints.workflow.labels import office_text
 from complaints.workflow.models import Coordination
 from complaints.workflow.rules import Action
 from complaints.workflow.service import WorkflowError, _required, acting
+
+
+def office_today() -> date:
+    """Return today in the office's time zone (WIB), not UTC's today."""
+    return clock.now().astimezone(office_tz()).date()
 
 
 def reply(complaint_id: int, version: int | None, actor: User, text: str | None
@@ -94,7 +99,7 @@ def record_coordination(complaint_id: int, version: int | None, actor: User,
     outcome = _required(data.outcome, _("Write the decision of the coordination."))
     if data.held_on is None:
         raise WorkflowError(_("Give the date of the coordination."))
-    if data.held_on > to_local(clock.now()).date():  # the office's day, not UTC's
+    if data.held_on > office_today():
         raise WorkflowError(_("The coordination date cannot be in the future."))
     stored: list[str] = []
     try:
@@ -164,5 +169,5 @@ def placeholder_values(complaint: Complaint) -> dict[str, str]:
         "summary": complaint.summary,
         "office": config["OFFICE_SHORT_NAME"],
         "phone": config["OFFICE_PHONE"],
-        "date": to_local(clock.now()).date().strftime("%d-%m-%Y"),
+        "date": office_today().strftime("%d-%m-%Y"),
     }
