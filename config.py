@@ -118,6 +118,11 @@ class Config:
     DEADLINE_SEDANG_DAYS = env_int("DEADLINE_SEDANG_DAYS", 7)
     DEADLINE_BERAT_DAYS = env_int("DEADLINE_BERAT_DAYS", 15)
     ESCALATION_REMIND_BEFORE_HOURS = env_int("ESCALATION_REMIND_BEFORE_HOURS", 8)  # office hours
+    # Workflow: reopening, duplicates at triage, information requests.
+    WORKFLOW_REOPEN_DAYS = env_int("WORKFLOW_REOPEN_DAYS", 30)
+    WORKFLOW_DUPLICATE_DAYS = env_int("WORKFLOW_DUPLICATE_DAYS", 30)
+    WORKFLOW_DUPLICATE_CANDIDATES = env_int("WORKFLOW_DUPLICATE_CANDIDATES", 300)
+    WORKFLOW_PAUSE_ON_INFO_REQUEST = env_bool("WORKFLOW_PAUSE_ON_INFO_REQUEST", True)
 
 
 class DevelopmentConfig(Config):

@@ -77,3 +77,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, admin_bp, catalogue_bp, intake_bp, tickets_bp,
                       inbox_bp, deadlines_bp):
         app.register_blueprint(blueprint)
+
+    from complaints.workflow.admin_views import bp as workflow_admin_bp
+    from complaints.workflow.views import bp as workflow_bp
+
+    app.register_blueprint(workflow_bp)
+    app.register_blueprint(workflow_admin_bp)

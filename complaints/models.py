@@ -5,3 +5,4 @@ from complaints.core.jobruns import *  # noqa: F403
 from complaints.inbox.models import *  # noqa: F403
 from complaints.tickets.models import *  # noqa: F403
 from complaints.workflow.deadline_models import *  # noqa: F403
+from complaints.workflow.models import *  # noqa: F403

@@ -56,6 +56,9 @@ def seed_reference() -> None:
         if code not in known_types:
             db.session.add(ComplaintType(code=code, name_id=name_id, name_en=name_en,
                                          sort=sort, active=True))
+    from complaints.workflow.admin import seed_defaults
+
+    seed_defaults()  # keyword rules and canned replies (joins this transaction)
 
 
 def seed_demo_users() -> list[tuple[str, str]]:
@@ -75,6 +78,9 @@ def seed_demo() -> list[tuple[str, str]]:
     users = seed_demo_users()
     if db.session.scalar(select(Complaint.id).limit(1)) is None:
         _demo_complaints()
+    from complaints.workflow.seed import seed_workflow_demo
+
+    seed_workflow_demo()
     return users
 
 
