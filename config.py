@@ -76,8 +76,18 @@ class Config:
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
     PAGE_SIZE = env_int("PAGE_SIZE", 50)
 
-    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
+    # "database://" keeps the counters in the application's database, so that limits hold
+    # across gunicorn workers (see complaints/core/ratelimit.py); "redis://…" works too.
+    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_HEADERS_ENABLED = True
+    # The public portal: limits per client IP and per contact (email/phone).
+    PUBLIC_SUBMIT_LIMIT_IP = env_str("PUBLIC_SUBMIT_LIMIT_IP", "10 per hour")
+    PUBLIC_SUBMIT_LIMIT_CONTACT = env_str("PUBLIC_SUBMIT_LIMIT_CONTACT", "5 per hour")
+    PUBLIC_TRACK_LIMIT_IP = env_str("PUBLIC_TRACK_LIMIT_IP", "20 per 10 minutes")
+    PUBLIC_TRACK_LIMIT_NUMBER = env_str("PUBLIC_TRACK_LIMIT_NUMBER", "10 per 10 minutes")
+    PUBLIC_MESSAGE_LIMIT = env_str("PUBLIC_MESSAGE_LIMIT", "10 per hour")
+    PUBLIC_UPLOAD_HOLD_HOURS = env_int("PUBLIC_UPLOAD_HOLD_HOURS", 6)
+    PUBLIC_RATING_CHANGE_DAYS = env_int("PUBLIC_RATING_CHANGE_DAYS", 7)
 
     # The office (defaults from the service standards in the seeds).
     OFFICE_NAME = env_str(
@@ -122,6 +132,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"  # noqa: S105
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests
 

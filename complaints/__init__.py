@@ -42,7 +42,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def _init_extensions(app: Flask) -> None:
     from complaints.core import db as core_db
-    from complaints.core import errors, i18n, security
+    from complaints.core import errors, i18n, ratelimit, security
     from complaints.extensions import csrf, db, limiter, login, mail, migrate
 
     core_db.init_app(app)
@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
+    ratelimit.configure(app)
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -69,7 +70,8 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.accounts.views import bp as accounts_bp
     from complaints.core.views import bp as core_bp
     from complaints.intake.views import bp as intake_bp
+    from complaints.public.views import bp as public_bp
     from complaints.tickets.views import bp as tickets_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp, public_bp):
         app.register_blueprint(blueprint)

@@ -1,4 +1,6 @@
 """Imports every domain's models so the metadata is complete (migrations, create_all)."""
 
 from complaints.accounts.models import *  # noqa: F403
+from complaints.core.ratelimit import RateLimitCounter  # noqa: F401
+from complaints.public.models import *  # noqa: F403
 from complaints.tickets.models import *  # noqa: F403

@@ -25,10 +25,12 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 @bp.get("/")
 def home():
-    """Send staff to their queue and everyone else to the login page."""
+    """Send staff to their queue; everyone else sees the public start page (no redirect)."""
     if current_user.is_authenticated:
         return redirect(url_for("tickets.queue"))
-    return redirect(url_for("accounts.login"))
+    from complaints.public.views import home as public_home
+
+    return public_home()
 
 
 @bp.post("/lang/<code>")
