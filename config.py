@@ -118,6 +118,8 @@ class Config:
     TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
 
     SECURITY_HSTS_SECONDS = env_int("SECURITY_HSTS_SECONDS", 31536000)
+    # Number of reverse proxies in front (nginx: 1); 0 trusts no X-Forwarded-* header.
+    PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
 
 
 class DevelopmentConfig(Config):

@@ -30,6 +30,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         if problems:
             raise RuntimeError("refusing to start in production: " + "; ".join(problems))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops:
+        # Behind nginx: take the client address and scheme from the proxy's headers, so that
+        # rate limits count per client and HSTS sees https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     _init_extensions(app)
     _register_blueprints(app)

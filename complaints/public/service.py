@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -90,8 +92,12 @@ def lookup(number: str, code: str) -> Complaint | None:
 
 
 def fingerprint(complaint: Complaint) -> str:
-    """Return a value that changes when the access code is reset (ends a tracking session)."""
-    return complaint.access_code_hash[-16:]
+    """Return a value that changes when the access code is reset (ends a tracking session).
+
+    Keyed with the secret key, so the session cookie reveals nothing of the stored hash.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, complaint.access_code_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @transactional

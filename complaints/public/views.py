@@ -98,6 +98,9 @@ def complain():
     form.service_id.choices = [(None, _("Not sure / another service"))]
     form.service_id.choices += catalog.service_choices()
     token = form.held.data or None
+    if not form.is_submitted() and request.args.get("layanan"):
+        chosen = service.service_by_code(request.args["layanan"])
+        form.service_id.data = chosen.id if chosen else None
     if form.is_submitted():
         if form.website.data:
             return redirect(url_for("core.home"))  # honeypot: a bot, answered like a success

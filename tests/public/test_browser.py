@@ -15,8 +15,10 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
-    pytest.skip(f"!!!!! NO CHROMIUM AT {CHROMIUM}: the browser tests are SKIPPED !!!!!",
-                allow_module_level=True)
+    pytest.skip(
+        f"!!!!! NO CHROMIUM AT {CHROMIUM}: the browser tests are SKIPPED !!!!!",
+        allow_module_level=True,
+    )
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from werkzeug.serving import make_server  # noqa: E402
@@ -29,8 +31,14 @@ from tests.conftest import make_app  # noqa: E402
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -38,15 +46,28 @@ AXE_RUN = """async () => {
     targets: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}));
 }"""
 TEXT = {
-    "id": {"complain": "Kirim pengaduan", "send": "Kirim pengaduan", "follow": "Lacak pengaduan ini",
-           "show": "Tampilkan pengaduan saya", "forget": "Lupakan pengaduan ini di perangkat ini",
-           "rate": "Kirim penilaian saya", "thanks": "Terima kasih atas penilaian Anda",
-           "reply": "Jawaban dari kantor", "message": "Kirim"},
-    "en": {"complain": "Send a complaint", "send": "Send the complaint",
-           "follow": "Follow this complaint", "show": "Show my complaint",
-           "forget": "Forget this complaint on this device", "rate": "Send my rating",
-           "thanks": "Thank you for your rating",
-           "reply": "Answer from the office", "message": "Send"},
+    "id": {
+        "complain": "Kirim pengaduan",
+        "send": "Kirim pengaduan",
+        "follow": "Lacak pengaduan ini",
+        "show": "Tampilkan pengaduan saya",
+        "forget": "Lupakan pengaduan ini di perangkat ini",
+        "rate": "Kirim penilaian saya",
+        "thanks": "Terima kasih atas penilaian Anda",
+        "reply": "Jawaban dari kantor",
+        "message": "Kirim",
+    },
+    "en": {
+        "complain": "Send a complaint",
+        "send": "Send the complaint",
+        "follow": "Follow this complaint",
+        "show": "Show my complaint",
+        "forget": "Forget this complaint on this device",
+        "rate": "Send my rating",
+        "thanks": "Thank you for your rating",
+        "reply": "Answer from the office",
+        "message": "Send",
+    },
 }
 
 
@@ -82,8 +103,9 @@ class Visit:
     def check(self, name: str) -> None:
         """Screenshot the page and fail on serious or critical axe violations."""
         self.step += 1
-        self.page.screenshot(path=str(ARTIFACTS / f"{self.lang}-{self.step:02d}-{name}.png"),
-                             full_page=True)
+        self.page.screenshot(
+            path=str(ARTIFACTS / f"{self.lang}-{self.step:02d}-{name}.png"), full_page=True
+        )
         self.page.add_script_tag(url=f"{self.base}/static/vendor/axe.min.js")
         violations = self.page.evaluate(AXE_RUN)
         bad = [v for v in violations if v["impact"] in ("serious", "critical")]
@@ -122,8 +144,11 @@ def test_file_follow_and_rate_a_complaint_on_a_phone(live_app, browser, lang, tm
     assert page.locator("html").get_attribute("lang") == lang
     visit.check("home")
 
-    page.get_by_role("link", name="Service standards").first.click() if lang == "en" else \
-        page.get_by_role("link", name="Standar pelayanan").first.click()
+    page.get_by_role(
+        "link", name="Service standards"
+    ).first.click() if lang == "en" else page.get_by_role(
+        "link", name="Standar pelayanan"
+    ).first.click()
     visit.check("services")
     page.locator("ul.cards a").nth(1).click()
     visit.check("service")
@@ -192,8 +217,12 @@ def test_the_form_page_transfers_less_than_100_kb(live_app, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     sizes: list[int] = []
-    page.on("requestfinished", lambda request: sizes.append(
-        request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]))
+    page.on(
+        "requestfinished",
+        lambda request: sizes.append(
+            request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
+        ),
+    )
     page.goto(base + "/adukan", wait_until="networkidle")
     context.close()
     total = sum(sizes)

@@ -1,4 +1,4 @@
-"""Public portal services on SQLite and PostgreSQL: lookup, messages, ratings, rate-limit storage."""
+"""Public portal services on SQLite and PostgreSQL: lookup, messages, ratings, limits."""
 
 from __future__ import annotations
 
@@ -27,8 +27,11 @@ def _reset_clock():
 
 
 def test_submit_goes_through_the_one_intake_with_channel_web(ctx):
-    result = service.submit(IntakeRecord(channel=Channel.SURAT, body="Izin saya belum terbit",
-                                         complainant_email="A@Example.org"))
+    result = service.submit(
+        IntakeRecord(
+            channel=Channel.SURAT, body="Izin saya belum terbit", complainant_email="A@Example.org"
+        )
+    )
     complaint = db.session.get(Complaint, result.complaint.id)
     assert complaint.channel == Channel.WEB
     assert complaint.complainant_email == "a@example.org"
@@ -47,8 +50,11 @@ def test_lookup_needs_both_number_and_code(ctx, factory):
 def test_unknown_number_still_checks_a_code(ctx, monkeypatch):
     calls = []
     real = service.check_access_code
-    monkeypatch.setattr(service, "check_access_code",
-                        lambda stored, code: calls.append(stored) or real(stored, code))
+    monkeypatch.setattr(
+        service,
+        "check_access_code",
+        lambda stored, code: calls.append(stored) or real(stored, code),
+    )
     assert service.lookup("ADU/1999/000001", "AAAA-BBBB-CCCC") is None
     assert calls == [service._DUMMY_HASH]
 
@@ -63,15 +69,19 @@ def test_public_timeline_hides_officers_notes_and_internal_steps(ctx, factory):
     db.session.commit()
     lines = service.public_timeline(db.session.get(Complaint, complaint.id))
     assert [(line.kind, line.value) for line in lines] == [
-        ("created", None), ("status", "in_handling"), ("reply", None)]
+        ("created", None),
+        ("status", "in_handling"),
+        ("reply", None),
+    ]
     assert all(line.note != "internal reason" for line in lines)
     assert lines[-1].note == "Izin Anda sudah terbit."
 
 
 def test_complainant_message_with_attachment(ctx, factory):
     complaint, _ = factory.complaint()
-    service.add_message(complaint.id, "  Nomor berkas saya 123  ",
-                        [Upload("foto.png", PNG, "image/png")])
+    service.add_message(
+        complaint.id, "  Nomor berkas saya 123  ", [Upload("foto.png", PNG, "image/png")]
+    )
     c = db.session.get(Complaint, complaint.id)
     kinds = [(e.kind, e.public, e.note) for e in c.events]
     assert ("complainant_message", True, "Nomor berkas saya 123") in kinds
@@ -114,8 +124,12 @@ def test_rating_only_once_answered_and_changeable_for_a_week(ctx, factory):
 def test_deadlines_default_to_3_3_7_15(ctx):
     for key in service.DEADLINE_DEFAULTS:
         ctx.config.pop(key, None)
-    assert service.handling_deadlines() == {"first_response": 3, "ringan": 3, "sedang": 7,
-                                            "berat": 15}
+    assert service.handling_deadlines() == {
+        "first_response": 3,
+        "ringan": 3,
+        "sedang": 7,
+        "berat": 15,
+    }
     ctx.config["DEADLINE_SEDANG_DAYS"] = 10
     assert service.handling_deadlines()["sedang"] == 10
 

@@ -19,10 +19,17 @@ PUBLIC_PAGES = ["/", "/layanan", "/layanan/sikot", "/adukan", "/lacak"]
 
 
 def form(**overrides):
-    data = {"kind": "pengaduan", "confidentiality": "biasa", "complainant_name": "Siti Aminah",
-            "complainant_email": "siti@example.org", "complainant_phone": "",
-            "service_id": "", "incident_date": "2026-11-02",
-            "body": "Izin SIKOT saya belum selesai setelah tiga minggu.", "consent": "y"}
+    data = {
+        "kind": "pengaduan",
+        "confidentiality": "biasa",
+        "complainant_name": "Siti Aminah",
+        "complainant_email": "siti@example.org",
+        "complainant_phone": "",
+        "service_id": "",
+        "incident_date": "2026-11-02",
+        "body": "Izin SIKOT saya belum selesai setelah tiga minggu.",
+        "consent": "y",
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -34,14 +41,23 @@ def count(app, model=Complaint):
 
 def errors(response) -> list[str]:
     page = response.get_data(as_text=True)
-    return [re.sub(r"<br>", " | ", m) for m in re.findall(r'class="error" id="[^"]+">(.*?)</p>',
-                                                         page, re.S)]
+    return [
+        re.sub(r"<br>", " | ", m)
+        for m in re.findall(r'class="error" id="[^"]+">(.*?)</p>', page, re.S)
+    ]
 
 
 def test_home_lists_every_channel_hours_and_deadlines(app, client):
     page = client.get("/").get_data(as_text=True)
-    for text in ("Jalan Jenderal Sudirman No. 464", "dpmptsppekanbaru@gmail.com",
-                 "(0761) 28262", "(0761) 42003", "08117515133", "07.30", "/login"):
+    for text in (
+        "Jalan Jenderal Sudirman No. 464",
+        "dpmptsppekanbaru@gmail.com",
+        "(0761) 28262",
+        "(0761) 42003",
+        "08117515133",
+        "07.30",
+        "/login",
+    ):
         assert text in page, text
     assert re.search(r"<td>3</td>.*<td>7</td>.*<td>15</td>", page, re.S)
     app.config["DEADLINE_BERAT_DAYS"] = 20
@@ -59,8 +75,15 @@ def test_service_standards_are_public(client):
     assert "Surat Izin Praktik Ortosis Prostetis" in page
     code = re.search(r'href="/layanan/([^"]+)">Surat Izin Kerja Okupasi', page).group(1)
     detail = client.get(f"/layanan/{code}").get_data(as_text=True)
-    for text in ("Persyaratan", "Prosedur", "2 hari kerja", "Tidak berbiaya", "Dasar hukum",
-                 "Fotokopi KTP", "Undang-Undang Nomor 25 Tahun 2009"):
+    for text in (
+        "Persyaratan",
+        "Prosedur",
+        "2 hari kerja",
+        "Tidak berbiaya",
+        "Dasar hukum",
+        "Fotokopi KTP",
+        "Undang-Undang Nomor 25 Tahun 2009",
+    ):
         assert text in detail, text
     assert client.get("/layanan/tidak-ada").status_code == 404
 
@@ -84,28 +107,36 @@ def test_a_complete_form_files_a_web_complaint_and_shows_the_code_once(app, clie
     assert "ADU/2026/000001" in client.get("/lacak/pengaduan").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"complainant_name": ""}, "complainant_name", "Please give your name"),
-    ({"complainant_email": "", "complainant_phone": ""}, "complainant_email",
-     "email address or a phone number"),
-    ({"complainant_email": "not-an-email"}, "complainant_email", "not an email address"),
-    ({"complainant_phone": "call me"}, "complainant_phone", "not a phone number"),
-    ({"body": "short"}, "body", "between 10 and 20,000"),
-    ({"incident_date": "2099-01-01"}, "incident_date", "cannot be in the future"),
-    ({"incident_date": "yesterday"}, "incident_date", "like 2026-11-23"),
-    ({"consent": None}, "consent", "agree to the notice"),
-    ({"confidentiality": "publik"}, "confidentiality", "one of the options"),
-    ({"service_id": "9999"}, "service_id", "one of the options"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"complainant_name": ""}, "complainant_name", "Please give your name"),
+        (
+            {"complainant_email": "", "complainant_phone": ""},
+            "complainant_email",
+            "email address or a phone number",
+        ),
+        ({"complainant_email": "not-an-email"}, "complainant_email", "not an email address"),
+        ({"complainant_phone": "call me"}, "complainant_phone", "not a phone number"),
+        ({"body": "short"}, "body", "between 10 and 20,000"),
+        ({"incident_date": "2099-01-01"}, "incident_date", "cannot be in the future"),
+        ({"incident_date": "yesterday"}, "incident_date", "like 2026-11-23"),
+        ({"consent": None}, "consent", "agree to the notice"),
+        ({"confidentiality": "publik"}, "confidentiality", "one of the options"),
+        ({"service_id": "9999"}, "service_id", "one of the options"),
+    ],
+)
 def test_every_validation_error_is_next_to_its_field_and_input_is_kept(
-        app, client, overrides, field, message):
+    app, client, overrides, field, message
+):
     client.post("/lang/en")
-    response = client.post("/adukan", data=form(**{"complainant_phone": "0812 3456 7890",
-                                                   **overrides}))
+    response = client.post(
+        "/adukan", data=form(**{"complainant_phone": "0812 3456 7890", **overrides})
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert re.search(rf'id="{field}-error">[^<]*{message}', page), errors(response)
-    assert f'aria-describedby="{field}-error' in page or f'{field}-error' in page
+    assert f'aria-describedby="{field}-error' in page or f"{field}-error" in page
     assert "Izin SIKOT saya belum selesai" in page or field == "body"
     if field != "complainant_email":
         assert "siti@example.org" in page
@@ -120,8 +151,9 @@ def test_errors_speak_indonesian_by_default(client):
 
 
 def test_anonymous_needs_no_name_or_contact(app, client):
-    response = client.post("/adukan", data=form(confidentiality="anonim", complainant_name="",
-                                                complainant_email=""))
+    response = client.post(
+        "/adukan", data=form(confidentiality="anonim", complainant_name="", complainant_email="")
+    )
     assert response.status_code == 302
     with app.app_context():
         complaint = db.session.scalar(db.select(Complaint))
@@ -143,15 +175,20 @@ def test_good_files_are_kept_across_a_failed_submit(app, client):
     with app.app_context():
         names = sorted(db.session.scalars(db.select(Attachment.original_name)))
     assert names == ["bukti.png", "surat.pdf"]
-    assert not (app.instance_path and list((
-        __import__("pathlib").Path(app.config["INSTANCE_DIR"]) / "held-uploads").glob("*")))
+    assert not (
+        app.instance_path
+        and list(
+            (__import__("pathlib").Path(app.config["INSTANCE_DIR"]) / "held-uploads").glob("*")
+        )
+    )
 
 
 def test_a_held_file_can_be_removed_and_other_browsers_cannot_use_the_token(app, client):
     data = form(body="")
     data["files"] = [(io.BytesIO(PNG), "salah.png")]
-    page = client.post("/adukan", data=data,
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post("/adukan", data=data, content_type="multipart/form-data").get_data(
+        as_text=True
+    )
     token = re.search(r'name="held" type="hidden" value="([0-9a-f]{32})"', page).group(1)
     other = app.test_client()
     assert other.post("/adukan", data=form(held=token)).status_code == 302
@@ -184,15 +221,18 @@ def test_honeypot_is_answered_like_a_success_but_files_nothing(app, client):
 def _file(client, **overrides):
     client.post("/adukan", data=form(**overrides))
     page = client.get("/tanda-terima").get_data(as_text=True)
-    return (re.search(r'id="number">([^<]+)<', page).group(1),
-            re.search(r'id="code">([^<]+)<', page).group(1))
+    return (
+        re.search(r'id="number">([^<]+)<', page).group(1),
+        re.search(r'id="code">([^<]+)<', page).group(1),
+    )
 
 
 def test_tracking_gives_one_answer_for_a_wrong_number_or_a_wrong_code(app, client):
     number, code = _file(app.test_client())
     wrong_code = client.post("/lacak", data={"number": number, "code": "AAAA-BBBB-CCCC"})
-    wrong_number = client.post("/lacak", data={"number": "ADU/2026/000999",
-                                                "code": "AAAA-BBBB-CCCC"})
+    wrong_number = client.post(
+        "/lacak", data={"number": "ADU/2026/000999", "code": "AAAA-BBBB-CCCC"}
+    )
     assert wrong_code.status_code == wrong_number.status_code == 200
     body_a = wrong_code.get_data(as_text=True).replace(number, "NUMBER")
     body_b = wrong_number.get_data(as_text=True).replace("ADU/2026/000999", "NUMBER")
@@ -202,7 +242,8 @@ def test_tracking_gives_one_answer_for_a_wrong_number_or_a_wrong_code(app, clien
 
 
 def test_tracking_remembers_the_complaint_until_forgotten_or_the_code_is_reset(
-        app, client, factory):
+    app, client, factory
+):
     number, code = _file(app.test_client())
     response = client.post("/lacak", data={"number": number.lower(), "code": code.lower()})
     assert response.headers["Location"] == "/lacak/pengaduan"
@@ -234,9 +275,11 @@ def test_reply_message_and_rating_on_the_tracking_page(app, client):
     assert 'action="/lacak/nilai"' not in page
     response = client.post("/lacak/pesan", data={"text": ""})
     assert response.status_code == 200 and 'id="text-error"' in response.get_data(as_text=True)
-    response = client.post("/lacak/pesan", data={"text": "Nomor berkas 77",
-                                                 "files": [(io.BytesIO(PDF), "berkas.pdf")]},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/lacak/pesan",
+        data={"text": "Nomor berkas 77", "files": [(io.BytesIO(PDF), "berkas.pdf")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     _answer(app)
     page = client.get("/lacak/pengaduan").get_data(as_text=True)
@@ -299,10 +342,16 @@ def test_csrf_failure_is_explained_in_the_public_layout(tmp_path):
 
 @pytest.fixture
 def limited_app(tmp_path):
-    app = make_app("sqlite", tmp_path, RATELIMIT_ENABLED=True,
-                   RATELIMIT_STORAGE_URI="database://", PUBLIC_SUBMIT_LIMIT_IP="3 per hour",
-                   PUBLIC_SUBMIT_LIMIT_CONTACT="2 per hour", PUBLIC_TRACK_LIMIT_IP="3 per hour",
-                   PUBLIC_TRACK_LIMIT_NUMBER="2 per hour")
+    app = make_app(
+        "sqlite",
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="database://",
+        PUBLIC_SUBMIT_LIMIT_IP="3 per hour",
+        PUBLIC_SUBMIT_LIMIT_CONTACT="2 per hour",
+        PUBLIC_TRACK_LIMIT_IP="3 per hour",
+        PUBLIC_TRACK_LIMIT_NUMBER="2 per hour",
+    )
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -318,10 +367,12 @@ def test_submitting_is_limited_per_contact_and_per_ip_with_a_friendly_page(limit
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "public.css" in page and 'lang="id"' in page and "Terlalu" in page
-    assert client.post("/adukan", data=form(complainant_email="lain@example.org")).status_code \
-        == 302
-    assert client.post("/adukan", data=form(complainant_email="x@example.org")).status_code \
-        == 429  # the IP has used its three
+    assert (
+        client.post("/adukan", data=form(complainant_email="lain@example.org")).status_code == 302
+    )
+    assert (
+        client.post("/adukan", data=form(complainant_email="x@example.org")).status_code == 429
+    )  # the IP has used its three
     assert count(limited_app) == 3
 
 
@@ -331,3 +382,34 @@ def test_tracking_failures_are_limited_per_number(limited_app):
     for _ in range(2):
         assert client.post("/lacak", data={"number": number, "code": "X"}).status_code == 200
     assert client.post("/lacak", data={"number": number, "code": code}).status_code == 429
+
+
+def test_a_service_page_preselects_its_service_on_the_form(client):
+    page = client.get("/adukan?layanan=sikot").get_data(as_text=True)
+    assert re.search(r'<option selected value="\d+">Surat Izin Kerja Okupasi', page)
+
+
+def test_held_files_expire(app, client):
+    data = form(body="")
+    data["files"] = [(io.BytesIO(PNG), "lama.png")]
+    client.post("/adukan", data=data, content_type="multipart/form-data")
+    from complaints.public import jobs
+
+    with app.app_context():
+        assert jobs.purge_held_uploads() == 0
+        app.config["PUBLIC_UPLOAD_HOLD_HOURS"] = -1
+        assert jobs.purge_held_uploads() == 1
+
+
+def test_behind_a_proxy_the_limit_counts_per_client(tmp_path):
+    app = make_app("sqlite", tmp_path, RATELIMIT_ENABLED=True, PROXY_FIX_HOPS=1,
+                   RATELIMIT_STORAGE_URI="database://", PUBLIC_TRACK_LIMIT_IP="1 per hour")
+    client = app.test_client()
+    wrong = {"number": "ADU/2026/000009", "code": "X"}
+
+    def post(ip):
+        return client.post("/lacak", data=wrong, headers={"X-Forwarded-For": ip}).status_code
+
+    assert [post("10.0.0.1"), post("10.0.0.1"), post("10.0.0.2")] == [200, 429, 200]
+    with app.app_context():
+        db.engine.dispose()
