@@ -8,6 +8,7 @@ and checks every public page with axe-core (vendored in static/vendor, served lo
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -20,6 +21,7 @@ if not os.path.exists(CHROMIUM):
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 
 from werkzeug.serving import make_server  # noqa: E402
 
@@ -141,7 +143,7 @@ def test_file_follow_and_rate_a_complaint_on_a_phone(live_app, browser, lang, tm
     page.goto(base + "/")
     if lang == "en":
         page.get_by_role("button", name="English").click()
-    assert page.locator("html").get_attribute("lang") == lang
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     visit.check("home")
 
     page.get_by_role(
@@ -149,11 +151,14 @@ def test_file_follow_and_rate_a_complaint_on_a_phone(live_app, browser, lang, tm
     ).first.click() if lang == "en" else page.get_by_role(
         "link", name="Standar pelayanan"
     ).first.click()
+    expect(page).to_have_url(re.compile(r"/layanan$"))
     visit.check("services")
     page.locator("ul.cards a").nth(1).click()
+    expect(page).to_have_url(re.compile(r"/layanan/\w+$"))
     visit.check("service")
 
     page.get_by_role("link", name=words["complain"]).first.click()
+    expect(page).to_have_url(re.compile(r"/adukan$"))
     visit.check("form")
     photo = tmp_path / "foto-loket.png"
     photo.write_bytes(PNG)
@@ -164,45 +169,48 @@ def test_file_follow_and_rate_a_complaint_on_a_phone(live_app, browser, lang, tm
     page.locator("#body").fill("Izin SIKOT saya belum selesai setelah tiga minggu.")
     page.locator("#files").set_input_files(str(photo))
     page.get_by_role("button", name=words["send"]).click()  # consent missing: refused
-    assert page.locator("#consent-error").is_visible()
-    assert page.locator("#body").input_value().startswith("Izin SIKOT")
-    assert "foto-loket.png" in page.locator(".held").inner_text()
+    expect(page.locator("#consent-error")).to_be_visible()
+    expect(page.locator("#body")).to_have_value(re.compile("^Izin SIKOT"))
+    expect(page.locator(".held")).to_contain_text("foto-loket.png")
     visit.check("form-errors")
     page.locator("#consent").check()
     page.get_by_role("button", name=words["send"]).click()
 
+    expect(page.locator("#number")).to_be_visible()
     number = page.locator("#number").inner_text()
     code = page.locator("#code").inner_text()
     assert number.startswith("ADU/") and len(code) == 14
     visit.check("receipt")
     page.get_by_role("link", name=words["follow"]).click()
+    expect(page).to_have_url(re.compile(r"/lacak/pengaduan$"))
     visit.check("tracked")
 
     page.get_by_role("button", name=words["forget"]).click()
+    expect(page).to_have_url(re.compile(r"/lacak$"))
     page.locator("#number").fill(number)
     page.locator("#code").fill("AAAA-BBBB-CCCC")
     page.get_by_role("button", name=words["show"]).click()
-    assert page.locator("#track-error").is_visible()
+    expect(page.locator("#track-error")).to_be_visible()
     visit.check("track-wrong")
     page.locator("#code").fill(code.lower())
     page.get_by_role("button", name=words["show"]).click()
-    assert number in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text(number)
 
     page.locator("#text").fill("Nomor berkas saya 0042.")
     page.get_by_role("button", name=words["message"], exact=True).click()
-    assert "Nomor berkas saya 0042." in page.locator(".timeline").inner_text()
+    expect(page.locator(".timeline")).to_contain_text("Nomor berkas saya 0042.")
 
     _answer(app, "Izin Anda sudah terbit; silakan ambil di loket 3.")
     page.reload()
-    assert page.locator("#status").inner_text() == _status_label(app, lang, Status.ANSWERED)
-    assert words["reply"] in page.locator(".timeline").inner_text()
-    assert "loket 3" in page.locator(".reply").inner_text()
+    expect(page.locator("#status")).to_have_text(_status_label(app, lang, Status.ANSWERED))
+    expect(page.locator(".timeline")).to_contain_text(words["reply"])
+    expect(page.locator(".reply")).to_contain_text("loket 3")
     assert "answered by phone too" not in page.content()
     visit.check("answered")
     page.locator("input[name=score][value='4']").check()
     page.locator("#comment").fill("Cepat dan jelas.")
     page.get_by_role("button", name=words["rate"]).click()
-    assert words["thanks"] in page.locator(".flash").inner_text()
+    expect(page.locator(".flash")).to_contain_text(words["thanks"])
     visit.check("rated")
     context.close()
 
