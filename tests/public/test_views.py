@@ -413,3 +413,27 @@ def test_behind_a_proxy_the_limit_counts_per_client(tmp_path):
     assert [post("10.0.0.1"), post("10.0.0.1"), post("10.0.0.2")] == [200, 429, 200]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_staff_see_the_web_complaint_and_get_its_files_only_as_downloads(app, client, auth):
+    data = form()
+    data["files"] = [(io.BytesIO(PNG), "bukti.png")]
+    client.post("/adukan", data=data, content_type="multipart/form-data")
+    staff = app.test_client()
+    from tests.conftest import AuthActions
+    from tests.factories import Factory
+
+    AuthActions(staff, Factory(app)).login_as("registrar")
+    assert "ADU/2026/000001" in staff.get("/staff/queue").get_data(as_text=True)
+    with app.app_context():
+        attachment_id = db.session.scalar(db.select(Attachment.id))
+    response = staff.get(f"/staff/attachments/{attachment_id}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Content-Type"] == "application/octet-stream"
+
+
+def test_tracking_keeps_what_was_typed_when_a_field_is_missing(client):
+    response = client.post("/lacak", data={"number": "ADU/2026/000123", "code": ""})
+    page = response.get_data(as_text=True)
+    assert 'value="ADU/2026/000123"' in page and 'id="code-error"' in page
