@@ -179,3 +179,24 @@ def public_timeline(complaint: Complaint) -> list[PublicEvent]:
             note = event.note if event.kind != "created" else None
             lines.append(PublicEvent(event.at, event.kind, None, note))
     return lines
+
+
+@dataclass
+class RatingSummary:
+    """Ratings given in a period, for the reports (SKM scale 1–4)."""
+
+    count: int
+    mean: float | None
+    by_score: dict[int, int]
+
+
+def rating_summary(start: datetime, end: datetime) -> RatingSummary:
+    """Return the ratings first given in [start, end): how many, their mean, per score."""
+    scores = list(
+        db.session.scalars(
+            select(Rating.score).where(Rating.created_at >= start, Rating.created_at < end)
+        )
+    )
+    by_score = {score: scores.count(score) for score in (1, 2, 3, 4)}
+    mean = round(sum(scores) / len(scores), 2) if scores else None
+    return RatingSummary(len(scores), mean, by_score)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import (
     Blueprint,
     abort,
@@ -14,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 
 from complaints.extensions import db, limiter
@@ -32,12 +36,25 @@ def _config(name: str) -> str:
     return current_app.config[name]
 
 
+def _pseudonym(kind: str, value: str) -> str:
+    """Return a keyed hash, so rate-limit counters hold no email, phone or IP address."""
+    if not value:
+        return ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return kind + ":" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _ip_key() -> str:
+    return _pseudonym("ip", get_remote_address() or "")
+
+
 def _email_key() -> str:
-    return (request.form.get("complainant_email") or "").strip().lower()
+    return _pseudonym("email", (request.form.get("complainant_email") or "").strip().lower())
 
 
 def _phone_key() -> str:
-    return "".join(ch for ch in request.form.get("complainant_phone") or "" if ch.isdigit())
+    digits = "".join(ch for ch in request.form.get("complainant_phone") or "" if ch.isdigit())
+    return _pseudonym("phone", digits)
 
 
 def _number_key() -> str:
@@ -77,7 +94,12 @@ def service_page(code: str):
 
 
 @bp.route("/adukan", methods=["GET", "POST"])
-@limiter.limit(lambda: _config("PUBLIC_SUBMIT_LIMIT_IP"), methods=["POST"], deduct_when=_created)
+@limiter.limit(
+    lambda: _config("PUBLIC_SUBMIT_LIMIT_IP"),
+    key_func=_ip_key,
+    methods=["POST"],
+    deduct_when=_created,
+)
 @limiter.limit(
     lambda: _config("PUBLIC_SUBMIT_LIMIT_CONTACT"),
     key_func=_email_key,
@@ -162,7 +184,12 @@ def receipt():
 
 
 @bp.route("/lacak", methods=["GET", "POST"])
-@limiter.limit(lambda: _config("PUBLIC_TRACK_LIMIT_IP"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: _config("PUBLIC_TRACK_LIMIT_IP"),
+    key_func=_ip_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 @limiter.limit(
     lambda: _config("PUBLIC_TRACK_LIMIT_NUMBER"),
     key_func=_number_key,
@@ -218,7 +245,7 @@ def _render_tracked(complaint: Complaint, message_form=None, rating_form=None, s
 
 
 @bp.post("/lacak/pesan")
-@limiter.limit(lambda: _config("PUBLIC_MESSAGE_LIMIT"), deduct_when=_created)
+@limiter.limit(lambda: _config("PUBLIC_MESSAGE_LIMIT"), key_func=_ip_key, deduct_when=_created)
 def message():
     """Add information or an answer from the complainant."""
     complaint = _tracked()

@@ -185,3 +185,19 @@ def test_storage_holds_across_processes(ctx):
         worker.join(60)
         assert worker.exitcode == 0
     assert _storage(ctx).get("shared") == 75
+
+
+def test_rating_summary_for_the_reports(ctx, factory):
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    for score in (4, 3, 3):
+        complaint, _ = factory.complaint()
+        c = db.session.get(Complaint, complaint.id)
+        apply_changes(c, None, status=Status.CLOSED)
+        db.session.commit()
+        clock.set_now(start + timedelta(days=score))
+        service.rate(complaint.id, score, None)
+    summary = service.rating_summary(start, start + timedelta(days=30))
+    assert (summary.count, summary.mean) == (3, 3.33)
+    assert summary.by_score == {1: 0, 2: 0, 3: 2, 4: 1}
+    empty = service.rating_summary(start - timedelta(days=30), start)
+    assert (empty.count, empty.mean) == (0, None)

@@ -402,8 +402,14 @@ def test_held_files_expire(app, client):
 
 
 def test_behind_a_proxy_the_limit_counts_per_client(tmp_path):
-    app = make_app("sqlite", tmp_path, RATELIMIT_ENABLED=True, PROXY_FIX_HOPS=1,
-                   RATELIMIT_STORAGE_URI="database://", PUBLIC_TRACK_LIMIT_IP="1 per hour")
+    app = make_app(
+        "sqlite",
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        PROXY_FIX_HOPS=1,
+        RATELIMIT_STORAGE_URI="database://",
+        PUBLIC_TRACK_LIMIT_IP="1 per hour",
+    )
     client = app.test_client()
     wrong = {"number": "ADU/2026/000009", "code": "X"}
 
@@ -437,3 +443,15 @@ def test_tracking_keeps_what_was_typed_when_a_field_is_missing(client):
     response = client.post("/lacak", data={"number": "ADU/2026/000123", "code": ""})
     page = response.get_data(as_text=True)
     assert 'value="ADU/2026/000123"' in page and 'id="code-error"' in page
+
+
+def test_rate_limit_counters_hold_no_email_phone_or_address(limited_app):
+    client = limited_app.test_client()
+    client.post("/adukan", data=form(complainant_phone="0812 3456 7890"))
+    from complaints.core.ratelimit import RateLimitCounter
+
+    with limited_app.app_context():
+        keys = " ".join(db.session.scalars(db.select(RateLimitCounter.key)))
+    assert "email:" in keys and "phone:" in keys and "ip:" in keys
+    for secret in ("siti@example.org", "081234567890", "127.0.0.1"):
+        assert secret not in keys
