@@ -32,8 +32,12 @@ def extracted() -> dict[str, list[str]]:
 def missing(lang: str = "id") -> dict[str, list[str]]:
     """Return the msgids with no translation in the language's fragments."""
     catalog = merged_catalog(lang)
-    return {msgid: places for msgid, places in extracted().items()
-            if not (catalog.get(msgid) and catalog.get(msgid).string)}
+    gaps = {}
+    for msgid, places in extracted().items():
+        message = catalog.get(msgid)
+        if message is None or not message.string:
+            gaps[msgid] = places
+    return gaps
 
 
 def stub(entries: dict[str, list[str]]) -> str:
