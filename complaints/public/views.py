@@ -25,7 +25,7 @@ from complaints.intake import catalog
 from complaints.intake.service import IntakeRecord
 from complaints.public import held_uploads, service
 from complaints.public.forms import ComplaintForm, MessageForm, RatingForm, TrackForm
-from complaints.tickets.models import Complaint, Confidentiality, Kind
+from complaints.tickets.models import Channel, Complaint, Confidentiality, Kind
 
 bp = Blueprint("public", __name__)
 RECEIPT_KEY = "public_receipt"
@@ -145,7 +145,7 @@ def complain():
 
 def _record(form: ComplaintForm) -> IntakeRecord:
     return IntakeRecord(
-        channel=service.Channel.WEB,
+        channel=Channel.WEB,
         body=form.body.data,
         kind=Kind(form.kind.data),
         complainant_name=form.complainant_name.data,
