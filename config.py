@@ -100,6 +100,7 @@ class Config:
     OFFICE_FAX = env_str("OFFICE_FAX", "(0761) 42003")
     OFFICE_SMS = env_str("OFFICE_SMS", "08117515133")
     OFFICE_HOURS = env_str("OFFICE_HOURS", "Senin–Jumat 07.30–16.00 WIB")
+    OFFICE_HOURS_EN = env_str("OFFICE_HOURS_EN", "Monday–Friday 07:30–16:00 WIB")
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     # Outgoing messages: with nothing configured they are written to a local log.

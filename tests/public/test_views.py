@@ -455,3 +455,9 @@ def test_rate_limit_counters_hold_no_email_phone_or_address(limited_app):
     assert "email:" in keys and "phone:" in keys and "ip:" in keys
     for secret in ("siti@example.org", "081234567890", "127.0.0.1"):
         assert secret not in keys
+
+
+def test_opening_hours_in_the_chosen_language(client):
+    assert "Senin–Jumat" in client.get("/").get_data(as_text=True)
+    client.post("/lang/en")
+    assert "Monday–Friday" in client.get("/").get_data(as_text=True)
