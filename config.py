@@ -76,8 +76,18 @@ class Config:
     LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
     PAGE_SIZE = env_int("PAGE_SIZE", 50)
 
-    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
+    # "database://" keeps the counters in the application's database, so that limits hold
+    # across gunicorn workers (see complaints/core/ratelimit.py); "redis://…" works too.
+    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_HEADERS_ENABLED = True
+    # The public portal: limits per client IP and per contact (email/phone).
+    PUBLIC_SUBMIT_LIMIT_IP = env_str("PUBLIC_SUBMIT_LIMIT_IP", "10 per hour")
+    PUBLIC_SUBMIT_LIMIT_CONTACT = env_str("PUBLIC_SUBMIT_LIMIT_CONTACT", "5 per hour")
+    PUBLIC_TRACK_LIMIT_IP = env_str("PUBLIC_TRACK_LIMIT_IP", "20 per 10 minutes")
+    PUBLIC_TRACK_LIMIT_NUMBER = env_str("PUBLIC_TRACK_LIMIT_NUMBER", "10 per 10 minutes")
+    PUBLIC_MESSAGE_LIMIT = env_str("PUBLIC_MESSAGE_LIMIT", "10 per hour")
+    PUBLIC_UPLOAD_HOLD_HOURS = env_int("PUBLIC_UPLOAD_HOLD_HOURS", 6)
+    PUBLIC_RATING_CHANGE_DAYS = env_int("PUBLIC_RATING_CHANGE_DAYS", 7)
 
     # The office (defaults from the service standards in the seeds).
     OFFICE_NAME = env_str(
@@ -90,6 +100,7 @@ class Config:
     OFFICE_FAX = env_str("OFFICE_FAX", "(0761) 42003")
     OFFICE_SMS = env_str("OFFICE_SMS", "08117515133")
     OFFICE_HOURS = env_str("OFFICE_HOURS", "Senin–Jumat 07.30–16.00 WIB")
+    OFFICE_HOURS_EN = env_str("OFFICE_HOURS_EN", "Monday–Friday 07:30–16:00 WIB")
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     # Outgoing messages: with nothing configured they are written to a local log.
@@ -108,6 +119,8 @@ class Config:
     TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
 
     SECURITY_HSTS_SECONDS = env_int("SECURITY_HSTS_SECONDS", 31536000)
+    # Number of reverse proxies in front (nginx: 1); 0 trusts no X-Forwarded-* header.
+    PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
 
     # Working-day calendar and deadlines (README "Deadlines and the working-day calendar").
     OFFICE_OPENS = env_str("OFFICE_OPENS", "07:30")  # office time (TIMEZONE)
@@ -137,6 +150,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"  # noqa: S105
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests
 

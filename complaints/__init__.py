@@ -30,6 +30,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         if problems:
             raise RuntimeError("refusing to start in production: " + "; ".join(problems))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops:
+        # Behind nginx: take the client address and scheme from the proxy's headers, so that
+        # rate limits count per client and HSTS sees https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -42,7 +49,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def _init_extensions(app: Flask) -> None:
     from complaints.core import db as core_db
-    from complaints.core import errors, i18n, security
+    from complaints.core import errors, i18n, ratelimit, security
     from complaints.extensions import csrf, db, limiter, login, mail, migrate
 
     core_db.init_app(app)
@@ -50,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
+    ratelimit.configure(app)
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -70,12 +78,13 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.core.views import bp as core_bp
     from complaints.inbox.views import bp as inbox_bp
     from complaints.intake.views import bp as intake_bp
+    from complaints.public.views import bp as public_bp
     from complaints.tickets.catalogue_views import bp as catalogue_bp
     from complaints.tickets.views import bp as tickets_bp
     from complaints.workflow.deadline_views import bp as deadlines_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, catalogue_bp, intake_bp, tickets_bp,
-                      inbox_bp, deadlines_bp):
+                      inbox_bp, deadlines_bp, public_bp):
         app.register_blueprint(blueprint)
 
     from complaints.workflow.admin_views import bp as workflow_admin_bp

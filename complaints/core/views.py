@@ -34,10 +34,12 @@ def landing_url() -> str:
 
 @bp.get("/")
 def home():
-    """Send staff to their landing page and everyone else to the login page."""
+    """Send staff to their landing page; everyone else sees the public start page."""
     if current_user.is_authenticated:
         return redirect(landing_url())
-    return redirect(url_for("accounts.login"))
+    from complaints.public.views import home as public_home
+
+    return public_home()
 
 
 @bp.post("/lang/<code>")

@@ -76,6 +76,12 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_keyword_rule')),
     sa.UniqueConstraint('keyword', name=op.f('uq_keyword_rule_keyword'))
     )
+    op.create_table('rate_limit_counter',
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('expires_at', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_rate_limit_counter'))
+    )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -275,6 +281,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_complaint_link_complaint_id'), ['complaint_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_link_other_id'), ['other_id'], unique=False)
 
+    op.create_table('complaint_rating',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('status_at_rating', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('score BETWEEN 1 AND 4', name=op.f('ck_complaint_rating_score_range')),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_complaint_rating_complaint_id_complaint')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_rating')),
+    sa.UniqueConstraint('complaint_id', name=op.f('uq_complaint_rating_complaint_id'))
+    )
     op.create_table('escalation_notice',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -380,6 +399,7 @@ def downgrade():
         batch_op.drop_index('ix_escalation_notice_complaint_id')
 
     op.drop_table('escalation_notice')
+    op.drop_table('complaint_rating')
     with op.batch_alter_table('complaint_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_link_other_id'))
         batch_op.drop_index(batch_op.f('ix_complaint_link_complaint_id'))
@@ -414,6 +434,7 @@ def downgrade():
     op.drop_table('audit_log')
     op.drop_table('assignment')
     op.drop_table('user_account')
+    op.drop_table('rate_limit_counter')
     op.drop_table('keyword_rule')
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.drop_index('ix_job_run_started_at')

@@ -1,0 +1,1 @@
+"""The public portal: how to complain, the web form, receipt, tracking and rating."""
