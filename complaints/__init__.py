@@ -69,7 +69,10 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.accounts.views import bp as accounts_bp
     from complaints.core.views import bp as core_bp
     from complaints.intake.views import bp as intake_bp
+    from complaints.mail.views import bp as mail_bp
+    from complaints.notifications.views import bp as notifications_bp
     from complaints.tickets.views import bp as tickets_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp, notifications_bp,
+                      mail_bp):
         app.register_blueprint(blueprint)

@@ -137,5 +137,8 @@ def i18n_compile():
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for group in (seed_cli, users_cli, i18n_cli):
+    from complaints.mail.cli import mail_cli
+    from complaints.notifications.cli import outbox_cli
+
+    for group in (seed_cli, users_cli, i18n_cli, outbox_cli, mail_cli):
         app.cli.add_command(group)
