@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -25,6 +25,9 @@ COMPILED_DIR = ROOT / "complaints" / "translations"
 def select_locale() -> str:
     """Return the language of the request: chosen in the session, else the user's, else id."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # Jobs and commands (the outbox worker, the mail poller) have no session or user.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)

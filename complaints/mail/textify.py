@@ -6,8 +6,8 @@ import codecs
 import re
 from html.parser import HTMLParser
 
-LATIN_LIKE = {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252",
-              "cp1252", "iso-8859-15"}
+# Normalised codec names (codecs.lookup(...).name) of labels that are read as cp1252.
+LATIN_LIKE = {"ascii", "iso8859-1", "latin-1", "cp1252", "iso8859-15"}
 SKIP_TAGS = {"script", "style", "head", "title", "template", "noscript", "svg"}
 BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
               "blockquote", "table", "ul", "ol", "pre", "hr", "section", "article"}
@@ -22,8 +22,20 @@ def _known(charset: str | None) -> str | None:
         return None
 
 
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters (NUL breaks PostgreSQL text, the others mean nothing)."""
+    return CONTROLS.sub("", text)
+
+
 def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Decode with the declared charset, then utf-8, then cp1252 (never failing)."""
+    """Decode with the declared charset, then utf-8, then cp1252, without controls."""
+    return strip_controls(_decode(data, charset))
+
+
+def _decode(data: bytes, charset: str | None) -> str:
     declared = _known(charset)
     if declared is None or declared in LATIN_LIKE:
         # No label, or a latin label on what is really UTF-8 (a common mislabel).
@@ -43,7 +55,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 def fix_surrogates(text: str) -> str:
     """Redecode raw 8-bit bytes the email package kept as surrogates (utf-8, else cp1252)."""
     if not any("\udc80" <= ch <= "\udcff" for ch in text):
-        return text
+        return strip_controls(text)
     data = text.encode("utf-8", "surrogateescape")
     return decode_bytes(data, None)
 
