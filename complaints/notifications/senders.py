@@ -176,7 +176,8 @@ class SmtpSender:
             code, resp = getattr(conn, step)(*args)
             if code >= 400:
                 raise smtplib.SMTPResponseException(code, resp)
-        code, resp = conn.data(msg.as_bytes())
+        # smtplib sends bytes as they are: the lines must already end in CRLF.
+        code, resp = conn.data(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
         if code >= 400:
             raise smtplib.SMTPResponseException(code, resp)
         return _decode(resp) or str(msg["Message-ID"])
