@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def dovecot(tmp_path_factory):
     if not Dovecot.available():
         pytest.skip("!!!!! DOVECOT IS NOT INSTALLED (/usr/sbin/dovecot): the IMAP tests are "
                     "SKIPPED; apt-get install dovecot-imapd !!!!!")
-    server = Dovecot(tmp_path_factory.mktemp("dovecot")).start()
+    # Not under pytest's 0700 tmp folder: Dovecot's unprivileged processes must read it.
+    server = Dovecot(Path(tempfile.mkdtemp(prefix="pengaduan-dovecot-"))).start()
     yield server
     server.stop()
 
