@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.utils import getaddresses
 
 from complaints.mail.textify import decode_bytes, fix_surrogates, html_to_text
@@ -52,12 +52,15 @@ def parse(raw: bytes) -> ParsedMail:
     """Return the parsed message; raise MailParseError only when nothing can be read."""
     if not raw or not raw.strip():
         raise MailParseError("empty message")
-    msg = email.message_from_bytes(raw, policy=policy.default)
+    msg: Message = email.message_from_bytes(raw, policy=policy.default)
     if not msg.keys():
         raise MailParseError("no headers")
-    assert isinstance(msg, EmailMessage)
+    try:
+        text, parts = _bodies(msg)
+    except Exception:  # noqa: BLE001 - the modern parser tripped: the old one is laxer
+        msg = email.message_from_bytes(raw, policy=policy.compat32)
+        text, parts = _bodies(msg)
     name, addr = _from(msg)
-    text, parts = _bodies(msg)
     return ParsedMail(
         message_id=_first_id(header(msg, "Message-ID")),
         from_addr=addr,
