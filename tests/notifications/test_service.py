@@ -204,3 +204,31 @@ def test_two_workers_never_claim_the_same_message(ctx, factory):
     second = outbox.claim("w2", clock.now(), 4, 300)
     assert len(first) == 4 and len(second) == 2
     assert not {e.id for e in first} & {e.id for e in second}
+
+
+def test_concurrent_workers_deliver_each_message_exactly_once(ctx, factory, smtp_sink):
+    import threading
+
+    ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_sink.port, OUTBOX_BATCH_SIZE=3)
+    complaint = _complaint(factory)
+    rows = [_reply(complaint.id, f"paralel {n}") for n in range(24)]
+    expected = {row.message_id for row in rows}
+    db.session.remove()
+    results, errors = [], []
+
+    def work():
+        try:
+            with ctx.app_context():
+                results.append(send_outbox())
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    ids = [m["Message-ID"] for m in smtp_sink.parsed()]
+    assert sorted(ids) == sorted(expected) and sum(r["sent"] for r in results) == 24
