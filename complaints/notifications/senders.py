@@ -81,7 +81,8 @@ class LogSender:
 
     def send(self, envelope: Envelope) -> str:
         provider_id = f"outbox-log:{envelope.idempotency_key}"
-        if self._already_logged(envelope.idempotency_key):
+        # Only a resend (a worker died after writing) can already be in the log.
+        if envelope.attempts > 1 and self._already_logged(envelope.idempotency_key):
             return provider_id  # a resend after a crash: the first copy is in the log
         entry = {
             "at": clock.now().isoformat(), "channel": envelope.channel, "kind": envelope.kind,
@@ -171,11 +172,15 @@ class SmtpSender:
 
     def _transaction(self, conn: smtplib.SMTP, msg: EmailMessage, recipient: str) -> str:
         """Run MAIL, RCPT, DATA and return the server's answer to DATA (its queue id)."""
-        sender = self.config["MAIL_DEFAULT_SENDER"]
-        for step, args in (("mail", (sender,)), ("rcpt", (recipient,))):
-            code, resp = getattr(conn, step)(*args)
-            if code >= 400:
-                raise smtplib.SMTPResponseException(code, resp)
+        code, resp = conn.mail(self.config["MAIL_DEFAULT_SENDER"])
+        if code >= 400:
+            # Our own sender refused is a setting to fix, not a reason to give up on the
+            # message: retry with backoff.
+            conn.rset()
+            raise TransientError(f"SMTP {code} on MAIL FROM: {_decode(resp)}")
+        code, resp = conn.rcpt(recipient)
+        if code >= 400:
+            raise smtplib.SMTPResponseException(code, resp)
         # smtplib sends bytes as they are: the lines must already end in CRLF.
         code, resp = conn.data(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
         if code >= 400:

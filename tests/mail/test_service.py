@@ -135,7 +135,8 @@ def _with_pdf(data: bytes) -> bytes:
             b"Message-ID: <huge@contoh.id>\nMIME-Version: 1.0\n"
             b'Content-Type: multipart/mixed; boundary="b"\n\n--b\n'
             b"Content-Type: text/plain; charset=utf-8\n\nLihat lampiran.\n--b\n"
-            b'Content-Type: application/pdf\nContent-Disposition: attachment; filename="besar.pdf"\n'
+            b"Content-Type: application/pdf\n"
+            b'Content-Disposition: attachment; filename="besar.pdf"\n'
             b"Content-Transfer-Encoding: base64\n\n" + encoded + b"--b--\n")
 
 

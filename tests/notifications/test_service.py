@@ -232,3 +232,15 @@ def test_concurrent_workers_deliver_each_message_exactly_once(ctx, factory, smtp
     assert errors == []
     ids = [m["Message-ID"] for m in smtp_sink.parsed()]
     assert sorted(ids) == sorted(expected) and sum(r["sent"] for r in results) == 24
+
+
+def test_log_resend_after_a_crash_is_written_once(ctx, factory, frozen_clock):
+    from complaints.notifications.senders import LogSender
+
+    complaint = _complaint(factory)
+    _reply(complaint.id, "sekali")
+    (envelope,) = outbox.claim("dead-worker", clock.now(), 10, 300)
+    LogSender(ctx.config["OUTBOX_LOG"], ctx.config).send(envelope)  # then the worker dies
+    frozen_clock(NOW + timedelta(seconds=301))
+    assert send_outbox()["sent"] == 1
+    assert len(read_log(ctx.config["OUTBOX_LOG"])) == 1

@@ -39,7 +39,8 @@ class SmtpSink:
         with self._lock:
             self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
                                   "data": bytes(envelope.original_content or envelope.content)})
-        return "250 2.0.0 Ok: queued as Q%d" % len(self.messages)
+            count = len(self.messages)
+        return f"250 2.0.0 Ok: queued as Q{count}"
 
     def start(self) -> SmtpSink:
         from aiosmtpd.controller import Controller
@@ -74,8 +75,8 @@ class Dovecot:
         self.base.mkdir(parents=True, exist_ok=True)
         home = self.base / "home"
         home.mkdir(exist_ok=True)
-        os.chmod(self.base, 0o755)
-        os.chmod(home, 0o777)
+        os.chmod(self.base, 0o755)  # noqa: S103 - read by the unprivileged imap processes
+        os.chmod(home, 0o777)  # noqa: S103 - the mail user (nobody) writes its Maildir here
         hashed = subprocess.run([DOVEADM, "pw", "-s", "SHA512-CRYPT", "-p", IMAP_PASSWORD],
                                 check=True, capture_output=True, text=True).stdout.strip()
         (self.base / "passwd").write_text(f"{IMAP_USER}:{hashed}:65534:65534::{home}\n")
