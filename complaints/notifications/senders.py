@@ -63,12 +63,12 @@ def build_email(envelope: Envelope, config: dict) -> EmailMessage:
         msg["In-Reply-To"] = envelope.in_reply_to
     if envelope.references:
         msg["References"] = envelope.references
-    msg["Content-Language"] = envelope.language
     for name, value in (envelope.headers or {}).items():
         msg[name] = value
     msg.set_content(envelope.body_text or "", cte="quoted-printable")
     if envelope.body_html:
         msg.add_alternative(envelope.body_html, subtype="html")
+    msg["Content-Language"] = envelope.language  # after set_content, which drops Content-*
     return msg
 
 

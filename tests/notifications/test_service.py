@@ -116,7 +116,7 @@ def test_smtp_delivery_records_the_servers_queue_id(ctx, factory, smtp_sink):
     (msg,) = smtp_sink.parsed()
     assert msg["Message-ID"] == row.message_id and msg["To"].addresses[0].addr_spec == (
         "warga@contoh.id")
-    assert "Jawaban kami." in msg.get_content()
+    assert "Jawaban kami." in msg.get_content() and msg["Content-Language"] == "id"
     assert db.session.get(OutboxMessage, row.id).provider_id.startswith("2.0.0 Ok: queued")
 
 
