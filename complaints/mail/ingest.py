@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import or_, select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -77,7 +77,9 @@ def ingest(raw: bytes, mailbox: str | None = None) -> IngestResult:
             "raw_name": raw_name}
     try:
         return _record(meta, parsed, reason, detail)
-    except (OperationalError, DBAPIError) as exc:
+    except (OperationalError, InterfaceError) as exc:
+        # The database is down or locked: try again later. Other database errors (data
+        # too long, a race on a unique key) are handled below like any other error.
         db.session.rollback()
         raise TemporaryFailure(f"database: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - quarantined below, never lost

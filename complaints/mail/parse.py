@@ -69,7 +69,7 @@ def parse(raw: bytes) -> ParsedMail:
         in_reply_to=MSGID_RE.findall(header(msg, "In-Reply-To")),
         references=MSGID_RE.findall(header(msg, "References")),
         text=text,
-        content_type=msg.get_content_type(),
+        content_type=_content_type(msg),
         language=(header(msg, "Content-Language").split(",")[0].strip().lower()[:2] or None),
         loop_headers={h: header(msg, h).strip() for h in LOOP_HEADERS if h in msg},
         attachments=parts,
@@ -107,7 +107,10 @@ def _first_id(value: str) -> str | None:
 
 def _from(msg: Message) -> tuple[str | None, str | None]:
     """Return the display name and address of From (never Reply-To or Sender)."""
-    pairs = getaddresses([header(msg, "From")])
+    try:
+        pairs = getaddresses([header(msg, "From")])
+    except Exception:  # noqa: BLE001 - an unreadable From is no From
+        return None, None
     for name, addr in pairs:
         if "@" in addr:
             return (name.strip() or None), addr.strip().lower()[:254]
@@ -176,3 +179,10 @@ def _charset(part: Message) -> str | None:
         return part.get_content_charset()
     except Exception:  # noqa: BLE001
         return None
+
+
+def _content_type(msg: Message) -> str:
+    try:
+        return msg.get_content_type()
+    except Exception:  # noqa: BLE001
+        return "text/plain"

@@ -226,3 +226,28 @@ def test_retry_handles_the_message_again_with_todays_limits(ctx):
     row = service.retry(result.inbound_id, None)
     assert row.outcome == Outcome.TICKET and row.complaint_id
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+
+def test_concurrent_delivery_of_the_same_message_makes_one_row(ctx):
+    """The pipe and the poller racing on one message: one row, the other a duplicate."""
+    import threading
+
+    results, errors = [], []
+    db.session.remove()
+
+    def deliver():
+        try:
+            with ctx.app_context():
+                results.append(ingest(eml("01")))
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(r.duplicate for r in results) == [False, True, True, True]
+    assert service.totals() == {"ticket": 1, "reply": 0, "quarantined": 0}
