@@ -43,3 +43,14 @@ def test_outbox_commands(app, runner):
     assert "sent 1" in sent.output
     assert "no failed" in runner.invoke(args=["outbox", "retry", "1"]).output
     assert "ticket=1" in runner.invoke(args=["mail", "quarantine"]).output
+
+
+def test_pipe_exits_75_when_the_database_is_down(tmp_path):
+    from complaints import create_app
+    from tests.support.mailservers import free_port
+
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://x:y@127.0.0.1:{free_port()}/none",
+        "INSTANCE_DIR": str(tmp_path), "OUTBOX_LOG": str(tmp_path / "outbox.log")})
+    result = app.test_cli_runner().invoke(args=["mail", "ingest"], input=eml("01"))
+    assert result.exit_code == 75 and "temporary failure" in result.output

@@ -43,6 +43,7 @@ def _assert_invariant(dovecot, folder, expected_messages):
     assert service.totals()["ticket"] == db.session.scalar(select(func.count(Complaint.id)))
 
 
+@pytest.mark.both_db
 def test_poller_handles_every_fixture_and_flags_it(ctx, dovecot, imap_folder):
     for _name, raw in all_emls():
         dovecot.append(imap_folder, raw)
@@ -66,6 +67,7 @@ def test_fetch_leaves_messages_unseen_until_handled(ctx, dovecot, imap_folder, m
     assert dovecot.count(imap_folder, "UNSEEN") == 1  # BODY.PEEK[] did not set \Seen
 
 
+@pytest.mark.both_db
 def test_killed_between_commit_and_flag_gives_one_ticket_per_message(ctx, dovecot, imap_folder,
                                                                        monkeypatch):
     for name in SAMPLE:
@@ -137,6 +139,7 @@ def test_done_folder_receives_handled_messages(ctx, dovecot, imap_folder):
     assert (dovecot.count(imap_folder), dovecot.count(done)) == (0, 2)
 
 
+@pytest.mark.both_db
 def test_round_trip_ticket_ack_reply_and_answer_on_the_same_complaint(
         ctx, dovecot, imap_folder, smtp_sink):
     ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_sink.port)
