@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from flask import current_app
@@ -12,7 +13,7 @@ from complaints.extensions import db
 from complaints.intake.service import IntakeRecord, create_complaint
 from complaints.mail import rules
 from complaints.mail.models import InboundMail, Outcome
-from complaints.mail.parse import MailPart, ParsedMail
+from complaints.mail.parse import MSGID_RE, MailPart, ParsedMail
 from complaints.notifications import outbox
 from complaints.notifications import service as notifications
 from complaints.tickets import attachments
@@ -48,8 +49,10 @@ def apply_parsed(row: InboundMail, parsed: ParsedMail | None, reason: str | None
     row.loop_kind = rules.loop_kind(parsed.loop_headers, parsed.content_type,
                                     parsed.from_addr, own_addresses(), our_message)
     if row.loop_kind:
-        quarantine(row, row.loop_kind, ", ".join(f"{k}: {v}" for k, v in
-                                                 parsed.loop_headers.items())[:500])
+        detail = ", ".join(f"{k}: {v}" for k, v in parsed.loop_headers.items())[:500]
+        if row.loop_kind == "bounce":
+            detail = _bounced(parsed) or detail
+        quarantine(row, row.loop_kind, detail)
         return
     complaint, via = thread_target(parsed)
     if complaint is not None:
@@ -62,6 +65,17 @@ def apply_parsed(row: InboundMail, parsed: ParsedMail | None, reason: str | None
                        f"{parsed.from_addr or 'missing'}, not the complainant")
             return
     new_ticket(row, parsed, mentions=complaint.number if complaint else None)
+
+
+def _bounced(parsed: ParsedMail) -> str | None:
+    """Mark our messages a bounce reports as not delivered; return a note for the row."""
+    texts = [parsed.text] + [part.data.decode("utf-8", "replace") for part in parsed.attachments
+                             if part.content_type.startswith(("message/", "text/"))]
+    ids = sorted({mid for text in texts for mid in MSGID_RE.findall(text)})
+    status = re.search(r"^Status:\s*([245]\.\d+\.\d+)", "\n".join(texts), re.MULTILINE)
+    reason = f"{status.group(1) if status else 'bounce'}: {parsed.subject}"[:300]
+    marked = outbox.mark_bounced(ids, reason)
+    return f"bounce of outbox message(s) {', '.join(map(str, marked))}" if marked else None
 
 
 def thread_target(parsed: ParsedMail) -> tuple[Complaint | None, str | None]:

@@ -224,3 +224,19 @@ def complaint_for_message_ids(message_ids: list[str]) -> int | None:
         if found is not None:
             return int(found)
     return None
+
+
+def mark_bounced(message_ids: list[str], detail: str) -> list[int]:
+    """Dead-letter our sent messages a bounce reports; return their ids (caller's transaction)."""
+    if not message_ids:
+        return []
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.message_id.in_(message_ids),
+                                    OutboxMessage.status != OutStatus.DEAD)
+    ).all()
+    for row in rows:
+        row.status = OutStatus.DEAD
+        row.last_error = f"bounced: {detail}"[:ERROR_MAX]
+        row.updated_at = clock.now()
+        _note_undelivered(row)
+    return [row.id for row in rows]

@@ -251,3 +251,22 @@ def test_concurrent_delivery_of_the_same_message_makes_one_row(ctx):
     assert errors == []
     assert sorted(r.duplicate for r in results) == [False, True, True, True]
     assert service.totals() == {"ticket": 1, "reply": 0, "quarantined": 0}
+
+
+def test_a_bounce_of_our_message_marks_it_not_delivered(ctx):
+    from complaints.notifications.jobs import send_outbox
+    from complaints.notifications.models import OutStatus
+
+    ticket = ingest(eml("01"))
+    send_outbox()
+    (ack,) = _acks()
+    bounce = eml("12").replace(b"Status: 5.1.1", b"Status: 5.1.1\n\n--rpt\n"
+                               b"Content-Type: text/rfc822-headers\n\n"
+                               b"Message-ID: " + ack.message_id.encode() + b"\n")
+    result = ingest(bounce)
+    assert (result.outcome, result.reason) == (Outcome.QUARANTINED, "bounce")
+    row = db.session.get(OutboxMessage, ack.id, populate_existing=True)
+    assert row.status == OutStatus.DEAD and row.last_error.startswith("bounced: 5.1.1")
+    event = db.session.scalar(select(ComplaintEvent).where(
+        ComplaintEvent.kind == "delivery_failed"))
+    assert event.complaint_id == ticket.complaint_id
