@@ -11,6 +11,7 @@ from sqlalchemy import select
 from complaints.extensions import db
 from complaints.notifications import outbox
 from complaints.notifications.access import can_manage_mail, require_mail_staff
+from complaints.notifications.jobs import send_outbox
 from complaints.notifications.models import OutboxMessage, OutStatus
 from complaints.notifications.senders import read_log
 
@@ -40,6 +41,16 @@ def index():
     return render_template("notifications/outbox.html", waiting=waiting, sent=sent,
                            log_entries=log_entries, smtp=bool(config.get("MAIL_SERVER")),
                            log_path=config["OUTBOX_LOG"])
+
+
+@bp.post("/send")
+@require_mail_staff
+def send_now():
+    """Deliver the due messages now instead of waiting for the scheduler."""
+    counts = send_outbox()
+    flash(_("Sent: %(sent)s; will retry: %(failed)s; not delivered: %(dead)s.", **counts),
+          "success")
+    return redirect(url_for("notifications.index"))
 
 
 @bp.post("/<int:message_id>/retry")

@@ -10,5 +10,6 @@ STAFF_POST = {**STAFF_ONLY, "registrar": 302, "sekretaris": 302, "admin": 302}
 
 ROUTES = [
     ("notifications.index", "GET", "/staff/outbox/", STAFF_ONLY),
+    ("notifications.send_now", "POST", "/staff/outbox/send", STAFF_POST),
     ("notifications.retry", "POST", "/staff/outbox/{message_id}/retry", STAFF_POST),
 ]

@@ -59,3 +59,10 @@ def test_complaint_page_shows_not_delivered(app, auth, factory):
         html = render_template_string('{% include "notifications/_undelivered.html" %}',
                                       complaint=complaint)
     assert "undelivered" in html and "SMTP 550" in html and "retry" in html
+
+
+def test_send_now_delivers_to_the_local_log(app, client, auth, factory):
+    factory.complaint(channel=Channel.EMAIL, complainant_email="b@contoh.id", acknowledge=True)
+    auth.login_as("sekretaris")
+    page = client.post("/staff/outbox/send", follow_redirects=True).get_data(as_text=True)
+    assert "Terkirim: 1" in page and "b@contoh.id" in page
