@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from complaints.mail import cursor
 from complaints.mail.ingest import TemporaryFailure, ingest
 
 log = logging.getLogger(__name__)
@@ -70,19 +71,49 @@ def poll(config: dict, limit: int | None = None) -> PollReport:
     conn = connect(config)
     try:
         _check(conn.select(_quote(config["MAIL_IMAP_FOLDER"])))
-        uids = [u.decode() for u in _check(conn.uid("SEARCH", "UNSEEN"))[0].split()]
+        key = cursor.folder_key(config)
+        uids = _to_handle(conn, key)
         for uid in uids[: limit or config["MAIL_IMAP_BATCH"]]:
-            _poll_one(conn, uid, config, report)
+            if _poll_one(conn, str(uid), config, report):
+                cursor.advance(key, uid)
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             conn.logout()
     return report
 
 
-def _poll_one(conn: imaplib.IMAP4, uid: str, config: dict, report: PollReport) -> None:
+def _uids(conn: imaplib.IMAP4, *criteria: str) -> set[int]:
+    return {int(u) for u in _check(conn.uid("SEARCH", *criteria))[0].split()}
+
+
+def _to_handle(conn: imaplib.IMAP4, key: str) -> list[int]:
+    """Return the UIDs to handle: every unseen message, and every one past the cursor.
+
+    A person reading the shared mailbox before the poller marks a message seen; the
+    cursor still finds it. Handling is idempotent, so a message found twice is harmless.
+    """
+    uidvalidity = _code(conn, "UIDVALIDITY")
+    uidnext = _code(conn, "UIDNEXT")
+    newest = uidnext - 1 if uidnext else max(_uids(conn, "ALL"), default=0)
+    last = cursor.start(key, uidvalidity, newest)
+    later = {uid for uid in _uids(conn, "UID", f"{last + 1}:*") if uid > last}
+    return sorted(_uids(conn, "UNSEEN") | later)
+
+
+def _code(conn: imaplib.IMAP4, name: str) -> int:
+    """Return a number the server gave in its answer to SELECT (0 when it gave none)."""
+    value = conn.response(name)[1]
+    try:
+        return int(value[0]) if value and value[0] else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def _poll_one(conn: imaplib.IMAP4, uid: str, config: dict, report: PollReport) -> bool:
+    """Handle one message; return whether it is done (committed and marked)."""
     raw = _fetch(conn, uid)
     if raw is None:
-        return
+        return True
     report.fetched += 1
     try:
         result = ingest(raw, config["MAIL_INBOX_NAME"])
@@ -90,8 +121,9 @@ def _poll_one(conn: imaplib.IMAP4, uid: str, config: dict, report: PollReport) -
         report.deferred += 1
         report.errors.append(f"uid {uid}: {exc}")
         log.warning("message uid %s deferred: %s", uid, exc)
-        return
+        return False
     # Committed: only now may the server forget that the message is new.
     _done(conn, uid, config.get("MAIL_IMAP_DONE_FOLDER") or "")
     report.handled += 1
     report.duplicates += int(result.duplicate)
+    return True

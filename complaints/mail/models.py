@@ -55,3 +55,14 @@ class InboundMail(Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ImapCursor(Model):
+    """How far the poller has read a folder, so mail a person opened first is not missed."""
+
+    __tablename__ = "imap_cursor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folder_key: Mapped[str] = mapped_column(String(300), unique=True)  # user@host:port/folder
+    uidvalidity: Mapped[int] = mapped_column(Integer)
+    last_uid: Mapped[int] = mapped_column(Integer)

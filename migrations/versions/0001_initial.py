@@ -42,6 +42,14 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_division')),
     sa.UniqueConstraint('code', name=op.f('uq_division_code'))
     )
+    op.create_table('imap_cursor',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('folder_key', sa.String(length=300), nullable=False),
+    sa.Column('uidvalidity', sa.Integer(), nullable=False),
+    sa.Column('last_uid', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imap_cursor')),
+    sa.UniqueConstraint('folder_key', name=op.f('uq_imap_cursor_folder_key'))
+    )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -335,6 +343,7 @@ def downgrade():
     op.drop_table('audit_log')
     op.drop_table('assignment')
     op.drop_table('user_account')
+    op.drop_table('imap_cursor')
     op.drop_table('division')
     op.drop_table('counter')
     op.drop_table('complaint_type')

@@ -110,6 +110,7 @@ STAGES = [
     ("complaints.mail.ingest._record", RuntimeError("database bug")),
     ("complaints.mail.ingest._quarantine_error", RuntimeError("quarantine bug")),
     ("complaints.mail.imap._done", OSError("connection lost")),
+    ("complaints.mail.cursor.advance", RuntimeError("cursor bug")),
 ]
 
 
@@ -172,3 +173,29 @@ def test_round_trip_ticket_ack_reply_and_answer_on_the_same_complaint(
     assert len(smtp_sink.parsed()) == 2  # no acknowledgement for an answer
     parsed = message_from_bytes(smtp_sink.messages[1]["data"], policy=policy.default)
     assert "Izin Anda terbit besok." in parsed.get_content()
+
+
+def test_mail_a_person_opened_first_is_still_handled(ctx, dovecot, imap_folder):
+    _point(ctx, dovecot, imap_folder)
+    dovecot.append(imap_folder, eml("01"))
+    assert poll_imap().handled == 1  # the first poll sets the cursor
+    dovecot.append(imap_folder, eml("02"))
+    conn = dovecot.connect()
+    conn.select(imap_folder)
+    conn.uid("STORE", "2", "+FLAGS", r"(\Seen)")  # someone read it in their mail client
+    conn.logout()
+    assert poll_imap().handled == 1
+    assert poll_imap().fetched == 0
+    _assert_invariant(dovecot, imap_folder, 2)
+
+
+def test_old_read_mail_does_not_become_complaints_on_the_first_poll(ctx, dovecot, imap_folder):
+    dovecot.append(imap_folder, eml("01"))
+    conn = dovecot.connect()
+    conn.select(imap_folder)
+    conn.uid("STORE", "1", "+FLAGS", r"(\Seen)")
+    conn.logout()
+    dovecot.append(imap_folder, eml("02"))
+    _point(ctx, dovecot, imap_folder)
+    assert poll_imap().handled == 1
+    assert service.totals()["ticket"] == 1
