@@ -45,7 +45,9 @@ class OutboxMessage(Model):
     channel: Mapped[OutChannel] = mapped_column(str_enum(OutChannel))
     # acknowledgement, reply, answered, closed, ... (what the message is for)
     kind: Mapped[str] = mapped_column(String(32))
-    recipient: Mapped[str] = mapped_column(String(254))
+    # An email address, a phone number, or (letters) the addressee; the full postal
+    # address of a letter goes in context.
+    recipient: Mapped[str] = mapped_column(String(500))
     recipient_name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="id")
     subject: Mapped[str | None] = mapped_column(String(300))

@@ -260,7 +260,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.Enum('email', 'sms', 'whatsapp', 'letter', name='outchannel', native_enum=False, length=20), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
-    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('recipient', sa.String(length=500), nullable=False),
     sa.Column('recipient_name', sa.String(length=200), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=True),
