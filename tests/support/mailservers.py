@@ -86,7 +86,11 @@ class Dovecot:
         with open(self.base / "start.log", "wb") as out:
             subprocess.run([DOVECOT, "-c", str(self.conf)], check=True, stdout=out, stderr=out,
                            stdin=subprocess.DEVNULL, timeout=30)
-        self._wait()
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()  # never leave a daemon behind
+            raise
         return self
 
     def _config(self) -> str:
