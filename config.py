@@ -112,6 +112,39 @@ class Config:
     MAIL_PASSWORD = env_str("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", OFFICE_EMAIL)
     OUTBOX_LOG = env_str("OUTBOX_LOG") or str(INSTANCE_PATH / "outbox.log")
+    MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 30)
+    # Our Message-IDs end in this domain (default: the domain of MAIL_DEFAULT_SENDER).
+    MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN")
+    # Where the public tracking page lives, for the link in every message.
+    TRACKING_PATH = env_str("TRACKING_PATH", "/track")
+
+    # The outbox worker (flask outbox send, or the scheduler's send_outbox job).
+    OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 50)
+    OUTBOX_MAX_BATCHES = env_int("OUTBOX_MAX_BATCHES", 20)
+    OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+    OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
+
+    # Incoming email: an IMAP mailbox polled by the scheduler, or `flask mail ingest`.
+    MAIL_IMAP_HOST = env_str("MAIL_IMAP_HOST")
+    MAIL_IMAP_PORT = env_int("MAIL_IMAP_PORT", 993)
+    MAIL_IMAP_SSL = env_bool("MAIL_IMAP_SSL", True)
+    MAIL_IMAP_USER = env_str("MAIL_IMAP_USER")
+    MAIL_IMAP_PASSWORD = env_str("MAIL_IMAP_PASSWORD")
+    MAIL_IMAP_FOLDER = env_str("MAIL_IMAP_FOLDER", "INBOX")
+    # When set, handled messages are moved there; otherwise they are flagged \Seen.
+    MAIL_IMAP_DONE_FOLDER = env_str("MAIL_IMAP_DONE_FOLDER")
+    MAIL_IMAP_BATCH = env_int("MAIL_IMAP_BATCH", 50)
+    # The mailbox name in idempotency keys: the same for the poller and the pipe.
+    MAIL_INBOX_NAME = env_str("MAIL_INBOX_NAME") or OFFICE_EMAIL
+    # Our own addresses: mail from them is a loop and is never acknowledged.
+    MAIL_OWN_ADDRESSES = env_list("MAIL_OWN_ADDRESSES")
+    MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+    MAIL_MAX_ATTACHMENTS = env_int("MAIL_MAX_ATTACHMENTS", 10)
+    MAIL_ACK_PER_SENDER_PER_DAY = env_int("MAIL_ACK_PER_SENDER_PER_DAY", 3)
+    # Raw incoming messages are kept here (default: INSTANCE_DIR/mail).
+    MAIL_RAW_DIR = env_str("MAIL_RAW_DIR")
 
     TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
     TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")

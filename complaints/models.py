@@ -4,6 +4,8 @@ from complaints.accounts.models import *  # noqa: F403
 from complaints.core.jobruns import *  # noqa: F403
 from complaints.core.ratelimit import RateLimitCounter  # noqa: F401
 from complaints.inbox.models import *  # noqa: F403
+from complaints.mail.models import *  # noqa: F403
+from complaints.notifications.models import *  # noqa: F403
 from complaints.public.models import *  # noqa: F403
 from complaints.tickets.models import *  # noqa: F403
 from complaints.workflow.deadline_models import *  # noqa: F403

@@ -64,6 +64,10 @@ class IntakeRecord:
     channel_note: str | None = None
     uploads: list[attachments.Upload] = field(default_factory=list)
     source_key: str | None = None  # the channel's message id, for idempotency
+    # Queue the acknowledgement (number, access code, tracking link) in the same
+    # transaction; channels that handle it themselves (email threading) leave it off.
+    acknowledge: bool = False
+    language: str | None = None  # the complainant's language, when known ("id", "en")
 
 
 @dataclass
@@ -113,6 +117,10 @@ def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeR
             for upload in record.uploads:
                 stored.append(attachments.store(complaint, upload, actor.id if actor else None,
                                                 public=True).stored_name)
+            if record.acknowledge:
+                from complaints.notifications import service as notifications
+
+                notifications.on_complaint_created(complaint, code, language=record.language)
         return IntakeResult(complaint, code)
     except IntegrityError:
         attachments.remove_files(stored)

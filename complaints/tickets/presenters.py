@@ -25,6 +25,9 @@ EVENT_TITLES = {
     "note": _l("Internal note"),
     "access_code_reset": _l("New access code issued"),
     "attachment": _l("Attachment added"),
+    "delivery_failed": _l("Message not delivered"),
+    "delivery_retry": _l("Message queued again"),
+    "acknowledgement_skipped": _l("Acknowledgement not sent"),
 }
 
 

@@ -51,6 +51,14 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_division')),
     sa.UniqueConstraint('code', name=op.f('uq_division_code'))
     )
+    op.create_table('imap_cursor',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('folder_key', sa.String(length=300), nullable=False),
+    sa.Column('uidvalidity', sa.Integer(), nullable=False),
+    sa.Column('last_uid', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imap_cursor')),
+    sa.UniqueConstraint('folder_key', name=op.f('uq_imap_cursor_folder_key'))
+    )
     op.create_table('job_run',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -263,6 +271,12 @@ def upgrade():
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.create_index('ix_complaint_event_complaint_id_id', ['complaint_id', 'id'], unique=False)
 
+    op.create_table('complaint_language',
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_complaint_language_complaint_id_complaint')),
+    sa.PrimaryKeyConstraint('complaint_id', name=op.f('pk_complaint_language'))
+    )
     op.create_table('complaint_link',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -356,6 +370,81 @@ def upgrade():
     with op.batch_alter_table('coordination', schema=None) as batch_op:
         batch_op.create_index('ix_coordination_complaint_id_id', ['complaint_id', 'id'], unique=False)
 
+    op.create_table('inbound_mail',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mailbox', sa.String(length=254), nullable=False),
+    sa.Column('source_key', sa.String(length=255), nullable=False),
+    sa.Column('message_id', sa.String(length=255), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('raw_name', sa.String(length=200), nullable=False),
+    sa.Column('from_addr', sa.String(length=254), nullable=True),
+    sa.Column('from_name', sa.String(length=200), nullable=True),
+    sa.Column('subject', sa.String(length=300), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('outcome', sa.Enum('ticket', 'reply', 'quarantined', name='outcome', native_enum=False, length=20), nullable=False),
+    sa.Column('reason', sa.String(length=40), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('loop_kind', sa.String(length=20), nullable=True),
+    sa.Column('acknowledged', sa.Boolean(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_inbound_mail_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['event_id'], ['complaint_event.id'], name=op.f('fk_inbound_mail_event_id_complaint_event')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_inbound_mail_resolved_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_mail')),
+    sa.UniqueConstraint('source_key', name=op.f('uq_inbound_mail_source_key'))
+    )
+    with op.batch_alter_table('inbound_mail', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbound_mail_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbound_mail_from_addr'), ['from_addr'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbound_mail_message_id'), ['message_id'], unique=False)
+        batch_op.create_index('ix_inbound_mail_outcome_id', ['outcome', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbound_mail_sha256'), ['sha256'], unique=False)
+
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.Enum('email', 'sms', 'whatsapp', 'letter', name='outchannel', native_enum=False, length=20), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('recipient', sa.String(length=500), nullable=False),
+    sa.Column('recipient_name', sa.String(length=200), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=True),
+    sa.Column('body_text', sa.Text(), nullable=True),
+    sa.Column('body_html', sa.Text(), nullable=True),
+    sa.Column('template', sa.String(length=100), nullable=True),
+    sa.Column('context', sa.JSON(), nullable=True),
+    sa.Column('headers', sa.JSON(), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=200), nullable=False),
+    sa.Column('message_id', sa.String(length=255), nullable=True),
+    sa.Column('in_reply_to', sa.String(length=255), nullable=True),
+    sa.Column('references', sa.Text(), nullable=True),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'dead', name='outstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('lease_until', sa.DateTime(), nullable=True),
+    sa.Column('claimed_by', sa.String(length=100), nullable=True),
+    sa.Column('provider_id', sa.String(length=255), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_outbox_message_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['event_id'], ['complaint_event.id'], name=op.f('fk_outbox_message_event_id_complaint_event')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_message_idempotency_key')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_message_message_id'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index('ix_outbox_message_recipient_kind', ['recipient', 'kind'], unique=False)
+        batch_op.create_index('ix_outbox_message_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
+
     op.create_table('reply_proof',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -383,6 +472,20 @@ def downgrade():
         batch_op.drop_index('ix_reply_proof_complaint_id_id')
 
     op.drop_table('reply_proof')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_message_status_next_attempt_at')
+        batch_op.drop_index('ix_outbox_message_recipient_kind')
+        batch_op.drop_index(batch_op.f('ix_outbox_message_complaint_id'))
+
+    op.drop_table('outbox_message')
+    with op.batch_alter_table('inbound_mail', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inbound_mail_sha256'))
+        batch_op.drop_index('ix_inbound_mail_outcome_id')
+        batch_op.drop_index(batch_op.f('ix_inbound_mail_message_id'))
+        batch_op.drop_index(batch_op.f('ix_inbound_mail_from_addr'))
+        batch_op.drop_index(batch_op.f('ix_inbound_mail_complaint_id'))
+
+    op.drop_table('inbound_mail')
     with op.batch_alter_table('coordination', schema=None) as batch_op:
         batch_op.drop_index('ix_coordination_complaint_id_id')
 
@@ -405,6 +508,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_complaint_link_complaint_id'))
 
     op.drop_table('complaint_link')
+    op.drop_table('complaint_language')
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.drop_index('ix_complaint_event_complaint_id_id')
 
@@ -440,6 +544,7 @@ def downgrade():
         batch_op.drop_index('ix_job_run_started_at')
 
     op.drop_table('job_run')
+    op.drop_table('imap_cursor')
     op.drop_table('division')
     op.drop_table('counter')
     op.drop_table('complaint_type')

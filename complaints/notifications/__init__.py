@@ -1,0 +1,1 @@
+"""Notifications: the transactional outbox every channel sends through, and its messages."""

@@ -1,0 +1,242 @@
+"""The transactional outbox: enqueue in the caller's transaction, claim, finish, retry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+
+from complaints.core import clock
+from complaints.core.db import write_transaction
+from complaints.extensions import db
+from complaints.notifications.models import OutboxMessage, OutChannel, OutStatus
+from complaints.tickets.models import Complaint
+from complaints.tickets.service import record_event
+
+ERROR_MAX = 2000
+
+
+@dataclass
+class Envelope:
+    """A claimed message, detached from the session, as a sender needs it."""
+
+    id: int
+    channel: str
+    kind: str
+    recipient: str
+    recipient_name: str | None
+    language: str
+    subject: str | None
+    body_text: str | None
+    body_html: str | None
+    template: str | None
+    context: dict | None
+    headers: dict
+    message_id: str | None
+    in_reply_to: str | None
+    references: str | None
+    idempotency_key: str
+    complaint_id: int | None
+    attempts: int
+
+
+def message_id_domain() -> str:
+    """Return the domain of our Message-IDs (configured, else the office mailbox's)."""
+    configured = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN")
+    if configured:
+        return configured
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "pengaduan.invalid"
+    return sender.rpartition("@")[2] or "pengaduan.invalid"
+
+
+def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency_key: str,
+            subject: str | None = None, body_text: str | None = None,
+            body_html: str | None = None, recipient_name: str | None = None,
+            language: str = "id", complaint_id: int | None = None,
+            event_id: int | None = None, headers: dict | None = None,
+            in_reply_to: str | None = None, references: str | None = None,
+            template: str | None = None, context: dict | None = None) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction (the existing one per key)."""
+    existing = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+    )
+    if existing is not None:
+        return existing
+    now = clock.now()
+    channel = OutChannel(channel)
+    row = OutboxMessage(
+        channel=channel, kind=kind, recipient=recipient, recipient_name=recipient_name,
+        language=language, subject=subject, body_text=body_text, body_html=body_html,
+        template=template, context=context, headers=headers or {},
+        complaint_id=complaint_id, event_id=event_id, idempotency_key=idempotency_key,
+        message_id=make_msgid("out", domain=message_id_domain())
+        if channel == OutChannel.EMAIL else None,
+        in_reply_to=in_reply_to, references=references, status=OutStatus.PENDING,
+        attempts=0, next_attempt_at=now, created_at=now, updated_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def backoff(attempts: int, base_seconds: int, max_seconds: int) -> timedelta:
+    """Return the wait before the next attempt: base * 2^(attempts-1), capped (pure)."""
+    exponent = max(attempts - 1, 0)
+    return timedelta(seconds=min(base_seconds * (2 ** min(exponent, 30)), max_seconds))
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status.in_([OutStatus.PENDING, OutStatus.FAILED]),
+             OutboxMessage.next_attempt_at <= now),
+        # A worker that died mid-send leaves its claim behind; the lease frees it.
+        and_(OutboxMessage.status == OutStatus.SENDING, OutboxMessage.lease_until < now),
+    )
+
+
+def claim(worker: str, now: datetime, limit: int, lease_seconds: int) -> list[Envelope]:
+    """Claim due messages for this worker (SKIP LOCKED on PostgreSQL, a lease everywhere)."""
+    with write_transaction():
+        rows = db.session.scalars(
+            select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            row.status = OutStatus.SENDING
+            row.claimed_by = worker
+            row.lease_until = now + timedelta(seconds=lease_seconds)
+            row.attempts += 1
+            row.updated_at = now
+        return [_envelope(row) for row in rows]
+
+
+def _envelope(row: OutboxMessage) -> Envelope:
+    return Envelope(
+        id=row.id, channel=row.channel.value, kind=row.kind, recipient=row.recipient,
+        recipient_name=row.recipient_name, language=row.language, subject=row.subject,
+        body_text=row.body_text, body_html=row.body_html, template=row.template,
+        context=row.context, headers=dict(row.headers or {}), message_id=row.message_id,
+        in_reply_to=row.in_reply_to, references=row.references,
+        idempotency_key=row.idempotency_key, complaint_id=row.complaint_id,
+        attempts=row.attempts,
+    )
+
+
+def _claimed(message_id: int, worker: str) -> OutboxMessage | None:
+    row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if row is None or row.status != OutStatus.SENDING or row.claimed_by != worker:
+        return None  # the lease ran out and another worker took the message over
+    return row
+
+
+def mark_sent(message_id: int, worker: str, provider_id: str | None, now: datetime) -> None:
+    """Record a successful send and the provider's id for the message."""
+    with write_transaction():
+        row = _claimed(message_id, worker)
+        if row is None:
+            return
+        row.status = OutStatus.SENT
+        row.provider_id = (provider_id or "")[:255] or None
+        row.sent_at = now
+        row.updated_at = now
+        row.lease_until = None
+        row.last_error = None
+
+
+def mark_failed(message_id: int, worker: str, error: str, now: datetime,
+                permanent: bool) -> OutStatus | None:
+    """Schedule a retry with backoff, or dead-letter the message; return its new status."""
+    config = current_app.config
+    with write_transaction():
+        row = _claimed(message_id, worker)
+        if row is None:
+            return None
+        row.last_error = error[:ERROR_MAX]
+        row.lease_until = None
+        row.updated_at = now
+        if permanent or row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+            row.status = OutStatus.DEAD
+            _note_undelivered(row)
+        else:
+            row.status = OutStatus.FAILED
+            row.next_attempt_at = now + backoff(row.attempts, config["OUTBOX_RETRY_BASE_SECONDS"],
+                                                config["OUTBOX_RETRY_MAX_SECONDS"])
+        return row.status
+
+
+def _note_undelivered(row: OutboxMessage) -> None:
+    """Put a "not delivered" line on the complaint's kartu kendali for staff to act on."""
+    if row.complaint_id is None:
+        return
+    complaint = db.session.get(Complaint, row.complaint_id)
+    if complaint is not None:
+        record_event(complaint, "delivery_failed", from_value=row.kind,
+                     to_value=row.channel.value,
+                     note=f"{row.recipient}: {(row.last_error or '')[:300]}")
+
+
+def retry(message_id: int, now: datetime | None = None) -> OutboxMessage | None:
+    """Put a failed or dead message back in the queue now (a staff action)."""
+    now = now or clock.now()
+    with write_transaction():
+        row = db.session.get(OutboxMessage, message_id)
+        if row is None or row.status not in (OutStatus.FAILED, OutStatus.DEAD):
+            return None
+        row.status = OutStatus.PENDING
+        row.attempts = 0
+        row.next_attempt_at = now
+        row.updated_at = now
+        if row.complaint_id is not None:
+            complaint = db.session.get(Complaint, row.complaint_id)
+            if complaint is not None:
+                record_event(complaint, "delivery_retry", from_value=row.kind,
+                             to_value=row.channel.value, note=row.recipient)
+        return row
+
+
+def undelivered_for(complaint_id: int) -> list[OutboxMessage]:
+    """Return the complaint's messages that were given up on (shown as "not delivered")."""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.complaint_id == complaint_id,
+                                    OutboxMessage.status == OutStatus.DEAD)
+        .order_by(OutboxMessage.id)
+    ))
+
+
+def count_recent(recipient: str, kind: str, since: datetime) -> int:
+    """Return how many messages of a kind went to a recipient since a time."""
+    return int(db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            func.lower(OutboxMessage.recipient) == recipient.lower(),
+            OutboxMessage.kind == kind, OutboxMessage.created_at >= since)
+    ) or 0)
+
+
+def complaint_for_message_ids(message_ids: list[str]) -> int | None:
+    """Return the complaint one of our Message-IDs belongs to (latest reference first)."""
+    for mid in reversed(message_ids):
+        found = db.session.scalar(
+            select(OutboxMessage.complaint_id).where(OutboxMessage.message_id == mid)
+        )
+        if found is not None:
+            return int(found)
+    return None
+
+
+def mark_bounced(message_ids: list[str], detail: str) -> list[int]:
+    """Dead-letter our sent messages a bounce reports; return their ids (caller's transaction)."""
+    if not message_ids:
+        return []
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.message_id.in_(message_ids),
+                                    OutboxMessage.status != OutStatus.DEAD)
+    ).all()
+    for row in rows:
+        row.status = OutStatus.DEAD
+        row.last_error = f"bounced: {detail}"[:ERROR_MAX]
+        row.updated_at = clock.now()
+        _note_undelivered(row)
+    return [row.id for row in rows]
