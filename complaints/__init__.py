@@ -69,7 +69,11 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.accounts.views import bp as accounts_bp
     from complaints.core.views import bp as core_bp
     from complaints.intake.views import bp as intake_bp
+    from complaints.letters.views import bp as letters_bp
+    from complaints.messaging.views import bp as messaging_bp
+    from complaints.messaging.webhooks import bp as twilio_bp
     from complaints.tickets.views import bp as tickets_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp, messaging_bp,
+                      twilio_bp, letters_bp):
         app.register_blueprint(blueprint)
