@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from complaints.core import clock
@@ -101,9 +101,12 @@ def _known(sid: str) -> Outcome | None:
 
 def open_complaint_for(from_address: str) -> int | None:
     """Return the newest open complaint of this number, from any channel, or None."""
+    stored = Complaint.complainant_phone
+    for separator in (" ", "-", "(", ")", "."):
+        stored = func.replace(stored, separator, "")  # staff type numbers in many ways
     return db.session.scalar(
         select(Complaint.id)
-        .where(Complaint.complainant_phone.in_(phone.variants(from_address)),
+        .where(stored.in_(phone.variants(from_address)),
                Complaint.status.in_(OPEN_STATUSES))
         .order_by(Complaint.id.desc()).limit(1)
     )
