@@ -131,8 +131,8 @@ def test_call_log_records_an_event_for_the_proof_rules(ctx, factory):
 def test_call_log_by_register_number_and_standalone(ctx, factory):
     officer = factory.user(positions=[("loket", None)])
     complaint, _ = factory.complaint()
-    base = dict(direction=CallDirection.INCOMING, medium=CallMedium.FAX, number="0761 42003",
-                summary="Faks masuk", outcome=CallOutcome.REACHED)
+    base = {"direction": CallDirection.INCOMING, "medium": CallMedium.FAX, "number": "0761 42003",
+                "summary": "Faks masuk", "outcome": CallOutcome.REACHED}
     linked = calls.log_call(calls.CallRecord(**base, complaint_number=complaint.number), officer)
     alone = calls.log_call(calls.CallRecord(**base), officer)
     assert linked.complaint_id == complaint.id and alone.complaint_id is None
