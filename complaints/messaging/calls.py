@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from complaints.accounts.models import User
@@ -41,14 +42,14 @@ def _target(record: CallRecord) -> Complaint | None:
     if record.complaint_id is not None:
         complaint = db.session.get(Complaint, record.complaint_id)
         if complaint is None:
-            raise CallError("unknown complaint")
+            raise CallError(_l("Unknown complaint."))
         return complaint
     number = (record.complaint_number or "").strip()
     if not number:
         return None
     complaint = db.session.scalar(select(Complaint).where(Complaint.number == number))
     if complaint is None:
-        raise CallError("no complaint has this register number")
+        raise CallError(_l("No complaint has this register number."))
     return complaint
 
 
@@ -56,10 +57,10 @@ def _target(record: CallRecord) -> Complaint | None:
 def log_call(record: CallRecord, officer: User) -> CallLog:
     """Log a call or fax; on a complaint it is a kartu kendali event "call_logged"."""
     if not record.number.strip() or not record.summary.strip():
-        raise CallError("the number and the summary are required")
+        raise CallError(_l("The number and the summary are required."))
     complaint = _target(record)
     if complaint is not None and not can_view_complaint(officer, complaint):
-        raise CallError("you may not act on this complaint")
+        raise CallError(_l("You may not act on this complaint."))
     now = clock.now()
     call = CallLog(
         complaint=complaint, direction=record.direction, medium=record.medium,
