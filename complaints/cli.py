@@ -137,5 +137,7 @@ def i18n_compile():
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for group in (seed_cli, users_cli, i18n_cli):
+    from complaints.messaging.cli import twilio_cli
+
+    for group in (seed_cli, users_cli, i18n_cli, twilio_cli):
         app.cli.add_command(group)

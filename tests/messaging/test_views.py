@@ -69,3 +69,14 @@ def test_handler_cannot_log_on_another_divisions_complaint(app, client, auth, fa
     assert client.post(f"/staff/complaints/{complaint.id}/calls", data=_call()).status_code \
         == 403
     assert client.get("/staff/calls").status_code == 403
+
+
+def test_cli_simulate_and_send_test(app, runner, tmp_path):
+    result = runner.invoke(args=["twilio", "simulate", "--from", "081234567890", "--body",
+                                 "BARU izin belum terbit", "--whatsapp"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("created: complaint 1")
+    assert "Kode akses" in result.output
+    result = runner.invoke(args=["twilio", "send-test", "081234567890"])
+    assert result.exit_code == 0 and "outbox-log:test:" in result.output
+    assert "+6281234567890" in (tmp_path / "outbox.log").read_text(encoding="utf-8")
