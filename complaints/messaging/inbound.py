@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -101,7 +102,7 @@ def _known(sid: str) -> Outcome | None:
 
 def open_complaint_for(from_address: str) -> int | None:
     """Return the newest open complaint of this number, from any channel, or None."""
-    stored = Complaint.complainant_phone
+    stored: Any = Complaint.complainant_phone
     for separator in (" ", "-", "(", ")", "."):
         stored = func.replace(stored, separator, "")  # staff type numbers in many ways
     return db.session.scalar(
@@ -127,7 +128,7 @@ def _row(message: Inbound, complaint_id: int, created: bool) -> InboundMessage:
 def _append(message: Inbound, complaint_id: int, language: str) -> Outcome:
     try:
         with write_transaction():
-            complaint = db.session.get(Complaint, complaint_id)
+            complaint = db.session.get_one(Complaint, complaint_id)
             _row(message, complaint_id, created=False)
             record_event(complaint, "complainant_message", None, note=message.body,
                          to_value=message.channel.value, public=True)
@@ -149,7 +150,7 @@ def _create(message: Inbound, text: str, language: str) -> Outcome:
     try:
         with write_transaction():
             _row(message, result.complaint.id, created=True)
-            complaint = db.session.get(Complaint, result.complaint.id)
+            complaint = db.session.get_one(Complaint, result.complaint.id)
             acks.record(message, complaint, "acknowledgement", language,
                         access_code=result.access_code)
     except IntegrityError:
