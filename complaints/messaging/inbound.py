@@ -40,7 +40,7 @@ class Inbound:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to a message: created, appended, duplicate or keyword_only."""
+    """What happened to a message: created, appended, duplicate or empty."""
 
     action: str
     complaint_id: int | None
@@ -82,12 +82,14 @@ def receive(message: Inbound) -> Outcome:
         return known
     keyword, text = split_keyword(message.body, current_app.config["SMS_NEW_KEYWORDS"])
     language = language_for(keyword)
-    if keyword and not text.strip():
-        return Outcome("keyword_only", None, acks.render("keyword_only", language))
+    if not text.strip() and message.num_media:
+        text = f"[{message.num_media} media]"  # a photo without words still counts
+    if not text.strip():
+        return Outcome("empty", None, acks.render("keyword_only", language))
     open_id = None if keyword else open_complaint_for(message.from_address)
     if open_id is not None:
-        return _append(message, open_id, language)
-    return _create(message, text if keyword else message.body, language)
+        return _append(message, open_id, text, language)
+    return _create(message, text, language)
 
 
 def _known(sid: str) -> Outcome | None:
@@ -125,12 +127,12 @@ def _row(message: Inbound, complaint_id: int, created: bool) -> InboundMessage:
     return row
 
 
-def _append(message: Inbound, complaint_id: int, language: str) -> Outcome:
+def _append(message: Inbound, complaint_id: int, text: str, language: str) -> Outcome:
     try:
         with write_transaction():
             complaint = db.session.get_one(Complaint, complaint_id)
             _row(message, complaint_id, created=False)
-            record_event(complaint, "complainant_message", None, note=message.body,
+            record_event(complaint, "complainant_message", None, note=text,
                          to_value=message.channel.value, public=True)
             complaint.updated_at = clock.now()
             acks.record(message, complaint, "added", language)

@@ -132,6 +132,22 @@ def test_keyword_alone_gets_a_hint_and_no_complaint(app, client):
     assert count(app, Complaint) == 0
 
 
+@pytest.mark.parametrize("body", ["", "   "])
+def test_empty_message_gets_a_hint_and_no_complaint(app, client, body):
+    response = post_signed(client, MESSAGES, sms("SM13", body=body))
+    assert response.status_code == 200 and b"<Message>" in response.data
+    assert count(app, Complaint) == 0
+
+
+def test_photo_without_text_is_still_a_complaint(app, client):
+    params = sms("SM14", body="", NumMedia="1", MediaUrl0="https://api.twilio.com/media/1",
+                 MediaContentType0="image/jpeg")
+    assert post_signed(client, MESSAGES, params).status_code == 200
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint))
+        assert complaint.body == "[1 media]" and "1 media" in complaint.channel_note
+
+
 def test_acknowledgements_are_capped_per_number_per_day(tmp_path):
     with twilio_app("sqlite", tmp_path / "cap", SMS_ACK_DAILY_CAP=2) as app:
         client = app.test_client()
@@ -171,3 +187,27 @@ def test_webhooks_are_exempt_from_csrf(tmp_path):
     with twilio_app("sqlite", tmp_path / "csrf", WTF_CSRF_ENABLED=True) as app:
         client = app.test_client()
         assert post_signed(client, MESSAGES, sms("SMCSRF")).status_code == 200
+
+
+def test_daily_cap_counts_office_days_and_quiet_hours_use_settings(tmp_path):
+    from datetime import UTC, datetime
+
+    from complaints.core import clock
+    from complaints.messaging.quiet import next_allowed_for_app
+
+    with twilio_app("sqlite", tmp_path / "day", SMS_ACK_DAILY_CAP=1) as app:
+        client = app.test_client()
+        try:
+            clock.set_now(datetime(2026, 11, 23, 16, 0, tzinfo=UTC))  # 23:00 WIB
+            post_signed(client, MESSAGES, sms("SMd1", body="BARU satu"))
+            post_signed(client, MESSAGES, sms("SMd2", body="BARU dua"))
+            clock.set_now(datetime(2026, 11, 23, 17, 30, tzinfo=UTC))  # 00:30 WIB, next day
+            post_signed(client, MESSAGES, sms("SMd3", body="BARU tiga"))
+            with app.app_context():
+                keys = sorted(db.session.scalars(select(Acknowledgement.key)))
+                assert keys == ["ack:SMd1", "ack:SMd3"]
+                # 00:30 WIB is quiet: the acknowledgement waits until 07:00 WIB (00:00 UTC).
+                assert next_allowed_for_app(clock.now()) == datetime(2026, 11, 24, 0, 0,
+                                                                     tzinfo=UTC)
+        finally:
+            clock.set_now(None)
