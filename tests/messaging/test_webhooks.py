@@ -211,3 +211,14 @@ def test_daily_cap_counts_office_days_and_quiet_hours_use_settings(tmp_path):
                                                                      tzinfo=UTC)
         finally:
             clock.set_now(None)
+
+
+def test_webhooks_are_exempt_from_rate_limits(tmp_path):
+    with twilio_app("sqlite", tmp_path / "rl", RATELIMIT_ENABLED=True,
+                    RATELIMIT_DEFAULT="1 per minute", RATELIMIT_APPLICATION="1 per minute",
+                    RATELIMIT_STORAGE_URI="memory://") as app:
+        client = app.test_client()
+        codes = [post_signed(client, MESSAGES, sms(f"SMrl{n}", body=f"BARU {n}")).status_code
+                 for n in range(3)]
+        assert codes == [200, 200, 200]
+        assert [client.get("/login").status_code for _ in range(2)][-1] == 429  # limits work
