@@ -18,6 +18,7 @@ RANK = {
     "read": 5,  # WhatsApp: read after delivered
 }
 FINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "read"})
+FAILURES = frozenset({"undelivered", "failed", "canceled"})
 
 
 def advance(current: str | None, reported: str) -> str:
@@ -58,16 +59,28 @@ def _upsert(provider_id: str, status: str, error_code: str | None,
                              created_at=now, updated_at=now)
         db.session.add(row)
         db.session.flush()
+        if row.status in FAILURES:
+            on_delivery_failure(row)
         return row
     new = advance(row.status, status)
+    if outbox_key and not row.outbox_key:
+        row.outbox_key = outbox_key
     if new != row.status:
         row.status = new
         row.updated_at = now
         if error_code:
             row.error_code = error_code
-    if outbox_key and not row.outbox_key:
-        row.outbox_key = outbox_key
+        if new in FAILURES:
+            on_delivery_failure(row)
     return row
+
+
+def on_delivery_failure(row: DeliveryStatus) -> None:
+    """Integration point with the outbox: a sent message finally failed (same transaction).
+
+    At merge: find the outbox row by row.outbox_key (or by provider id = row.provider_id),
+    mark it undelivered and note it on the complaint, as the outbox does for dead letters.
+    """
 
 
 def status_of(provider_id: str) -> str | None:
