@@ -22,6 +22,7 @@ from complaints.core import clock
 from complaints.messaging import phone
 
 CHANNELS = ("sms", "whatsapp")
+MAX_BODY = 1600  # Twilio refuses longer bodies (error 21617); replies are fitted before
 TWILIO_API_HOST = "https://api.twilio.com"
 # Error codes Twilio answers with a 4xx that nevertheless clear up by themselves.
 TRANSIENT_TWILIO_CODES = {20429, 30001, 30008}
@@ -87,6 +88,8 @@ def send(channel: str, to: str, body: str, idempotency_key: str,
     cfg = config if config is not None else current_app.config
     if channel not in CHANNELS:
         raise PermanentSendError(f"unknown channel {channel!r}")
+    if not body.strip() or len(body) > MAX_BODY:
+        raise PermanentSendError(f"body of {len(body)} characters (1 to {MAX_BODY} allowed)")
     try:
         recipient = phone.address(channel, to)
     except phone.InvalidNumber as exc:

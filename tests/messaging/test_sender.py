@@ -122,3 +122,16 @@ def test_outbox_adapter(tmp_path, standin):
 ])
 def test_status_callback_url(base, expected):
     assert twilio_sender.status_callback_url({"PUBLIC_BASE_URL": base}) == expected
+
+
+@pytest.mark.parametrize("body", ["", "x" * 1601])
+def test_empty_or_too_long_body_is_permanent_without_a_request(tmp_path, standin, body):
+    with pytest.raises(PermanentSendError):
+        twilio_sender.send("sms", "081234567890", body, "k-len", None, config(tmp_path, standin))
+    assert standin.requests == []
+
+
+def test_unicode_body_arrives_whole(tmp_path, standin):
+    body = "Terima kasih 🙏 — pengaduan Anda sedang diproses. " * 20
+    twilio_sender.send("sms", "081234567890", body, "k-uni", None, config(tmp_path, standin))
+    assert standin.requests[0].form["Body"] == body

@@ -222,3 +222,19 @@ def test_webhooks_are_exempt_from_rate_limits(tmp_path):
                  for n in range(3)]
         assert codes == [200, 200, 200]
         assert [client.get("/login").status_code for _ in range(2)][-1] == 429  # limits work
+
+
+def test_staff_reply_goes_back_the_way_it_came_and_fits(app, client):
+    from complaints.messaging import replies
+
+    post_signed(client, MESSAGES, sms("SMr1", sender="whatsapp:+6281234567890"))
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint))
+        assert replies.reply_route(complaint) == ("whatsapp", "+6281234567890")
+        short = replies.render_reply(complaint, "Izin Anda sudah terbit.")
+        assert short.endswith(f"{complaint.number}: Izin Anda sudah terbit.")
+        long = replies.render_reply(complaint, "Penjelasan panjang sekali. " * 200)
+        assert len(long) <= replies.MAX_BODY and long.endswith(
+            "Selengkapnya: https://pengaduan.example.id")
+        complaint.channel = Channel.SURAT
+        assert replies.reply_route(complaint) is None
