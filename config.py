@@ -150,6 +150,20 @@ class Config:
     TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
     TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
     TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
+    # Only for a regional endpoint or a local stand-in of the REST API (tests); empty: Twilio.
+    TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL")
+    TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
+    # No SMS/WhatsApp at night: held until the end of the quiet hours (office time, WIB).
+    SMS_QUIET_START = env_str("SMS_QUIET_START", "21:00")
+    SMS_QUIET_END = env_str("SMS_QUIET_END", "07:00")
+    SMS_ACK_DAILY_CAP = env_int("SMS_ACK_DAILY_CAP", 3)
+    SMS_NEW_KEYWORDS = env_list("SMS_NEW_KEYWORDS", "BARU,NEW")
+
+    # Reply letters (nomor surat keluar, kop surat, who signs).
+    LETTER_NUMBER_FORMAT = env_str("LETTER_NUMBER_FORMAT", "{seq:03d}/DPMPTSP/{roman_month}/{year}")
+    LETTER_CITY = env_str("LETTER_CITY", "Pekanbaru")
+    OFFICE_GOVERNMENT = env_str("OFFICE_GOVERNMENT", "Pemerintah Kota Pekanbaru")
+    LETTER_RINGAN_SIGNER = env_str("LETTER_RINGAN_SIGNER", "kabid")  # kabid or sekretaris
 
     SECURITY_HSTS_SECONDS = env_int("SECURITY_HSTS_SECONDS", 31536000)
     # Number of reverse proxies in front (nginx: 1); 0 trusts no X-Forwarded-* header.

@@ -78,7 +78,10 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.core.views import bp as core_bp
     from complaints.inbox.views import bp as inbox_bp
     from complaints.intake.views import bp as intake_bp
+    from complaints.letters.views import bp as letters_bp
     from complaints.mail.views import bp as mail_bp
+    from complaints.messaging.views import bp as messaging_bp
+    from complaints.messaging.webhooks import bp as twilio_bp
     from complaints.notifications.views import bp as notifications_bp
     from complaints.public.views import bp as public_bp
     from complaints.tickets.catalogue_views import bp as catalogue_bp
@@ -86,7 +89,8 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.workflow.deadline_views import bp as deadlines_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, catalogue_bp, intake_bp, tickets_bp,
-                      inbox_bp, deadlines_bp, public_bp, notifications_bp, mail_bp):
+                      inbox_bp, deadlines_bp, public_bp, notifications_bp, mail_bp,
+                      messaging_bp, twilio_bp, letters_bp):
         app.register_blueprint(blueprint)
 
     from complaints.workflow.admin_views import bp as workflow_admin_bp

@@ -138,11 +138,12 @@ def i18n_compile():
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     from complaints.mail.cli import mail_cli
+    from complaints.messaging.cli import twilio_cli
     from complaints.notifications.cli import outbox_cli
     from complaints.scheduler_cli import jobs_cli, scheduler_cli
     from complaints.workflow.calendar_cli import calendar_cli
 
     groups = (seed_cli, users_cli, i18n_cli, scheduler_cli, jobs_cli, calendar_cli, outbox_cli,
-              mail_cli)
+              mail_cli, twilio_cli)
     for group in groups:
         app.cli.add_command(group)

@@ -4,7 +4,9 @@ from complaints.accounts.models import *  # noqa: F403
 from complaints.core.jobruns import *  # noqa: F403
 from complaints.core.ratelimit import RateLimitCounter  # noqa: F401
 from complaints.inbox.models import *  # noqa: F403
+from complaints.letters.models import *  # noqa: F403
 from complaints.mail.models import *  # noqa: F403
+from complaints.messaging.models import *  # noqa: F403
 from complaints.notifications.models import *  # noqa: F403
 from complaints.public.models import *  # noqa: F403
 from complaints.tickets.models import *  # noqa: F403

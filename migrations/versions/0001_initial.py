@@ -43,6 +43,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_counter')),
     sa.UniqueConstraint('name', 'year', name='uq_counter_name_year')
     )
+    op.create_table('delivery_status',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('error_code', sa.String(length=16), nullable=True),
+    sa.Column('outbox_key', sa.String(length=255), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_status')),
+    sa.UniqueConstraint('provider_id', name=op.f('uq_delivery_status_provider_id'))
+    )
+    with op.batch_alter_table('delivery_status', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delivery_status_outbox_key'), ['outbox_key'], unique=False)
+
     op.create_table('division',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -250,6 +264,25 @@ def upgrade():
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachment_complaint_id'), ['complaint_id'], unique=False)
 
+    op.create_table('call_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('direction', sa.Enum('incoming', 'outgoing', name='calldirection', native_enum=False, length=20), nullable=False),
+    sa.Column('medium', sa.Enum('phone', 'fax', name='callmedium', native_enum=False, length=20), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('outcome', sa.Enum('reached', 'answered', 'no_answer', 'busy', 'left_message', 'wrong_number', 'sent', 'failed', name='calloutcome', native_enum=False, length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_call_log_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['officer_id'], ['user_account.id'], name=op.f('fk_call_log_officer_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_log'))
+    )
+    with op.batch_alter_table('call_log', schema=None) as batch_op:
+        batch_op.create_index('ix_call_log_at_id', ['at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_log_complaint_id'), ['complaint_id'], unique=False)
+
     op.create_table('complaint_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -335,6 +368,25 @@ def upgrade():
     with op.batch_alter_table('forwarding', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forwarding_complaint_id'), ['complaint_id'], unique=False)
 
+    op.create_table('inbound_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_sid', sa.String(length=64), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('from_number', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('num_segments', sa.Integer(), nullable=False),
+    sa.Column('num_media', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('created_complaint', sa.Boolean(), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_inbound_message_complaint_id_complaint')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_message')),
+    sa.UniqueConstraint('message_sid', name=op.f('uq_inbound_message_message_sid'))
+    )
+    with op.batch_alter_table('inbound_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbound_message_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbound_message_from_number'), ['from_number'], unique=False)
+
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -350,6 +402,24 @@ def upgrade():
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_user_id_read_at_id', ['user_id', 'read_at', 'id'], unique=False)
+
+    op.create_table('sms_acknowledgement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_sms_acknowledgement_complaint_id_complaint')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_acknowledgement')),
+    sa.UniqueConstraint('key', name=op.f('uq_sms_acknowledgement_key'))
+    )
+    with op.batch_alter_table('sms_acknowledgement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sms_acknowledgement_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index('ix_sms_acknowledgement_number_day', ['number', 'day'], unique=False)
 
     op.create_table('coordination',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -445,6 +515,41 @@ def upgrade():
         batch_op.create_index('ix_outbox_message_recipient_kind', ['recipient', 'kind'], unique=False)
         batch_op.create_index('ix_outbox_message_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
 
+    op.create_table('reply_letter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=64), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('letter_date', sa.Date(), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('attachments_line', sa.String(length=200), nullable=False),
+    sa.Column('addressee', sa.Text(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('signer_id', sa.Integer(), nullable=True),
+    sa.Column('signer_name', sa.String(length=200), nullable=False),
+    sa.Column('signer_nip', sa.String(length=32), nullable=True),
+    sa.Column('signer_title', sa.String(length=300), nullable=False),
+    sa.Column('signer_acting', sa.Boolean(), nullable=False),
+    sa.Column('attachment_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('dispatch_method', sa.Enum('hand', 'post', 'courier', name='dispatchmethod', native_enum=False, length=20), nullable=True),
+    sa.Column('dispatched_on', sa.Date(), nullable=True),
+    sa.Column('dispatch_note', sa.String(length=500), nullable=True),
+    sa.Column('dispatch_recorded_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['attachment_id'], ['attachment.id'], name=op.f('fk_reply_letter_attachment_id_attachment')),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_reply_letter_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_reply_letter_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['dispatch_recorded_by_id'], ['user_account.id'], name=op.f('fk_reply_letter_dispatch_recorded_by_id_user_account')),
+    sa.ForeignKeyConstraint(['signer_id'], ['user_account.id'], name=op.f('fk_reply_letter_signer_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reply_letter')),
+    sa.UniqueConstraint('number', name=op.f('uq_reply_letter_number')),
+    sa.UniqueConstraint('year', 'seq', name='uq_reply_letter_year_seq')
+    )
+    with op.batch_alter_table('reply_letter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reply_letter_complaint_id'), ['complaint_id'], unique=False)
+
     op.create_table('reply_proof',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -472,6 +577,10 @@ def downgrade():
         batch_op.drop_index('ix_reply_proof_complaint_id_id')
 
     op.drop_table('reply_proof')
+    with op.batch_alter_table('reply_letter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reply_letter_complaint_id'))
+
+    op.drop_table('reply_letter')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_message_status_next_attempt_at')
         batch_op.drop_index('ix_outbox_message_recipient_kind')
@@ -490,10 +599,20 @@ def downgrade():
         batch_op.drop_index('ix_coordination_complaint_id_id')
 
     op.drop_table('coordination')
+    with op.batch_alter_table('sms_acknowledgement', schema=None) as batch_op:
+        batch_op.drop_index('ix_sms_acknowledgement_number_day')
+        batch_op.drop_index(batch_op.f('ix_sms_acknowledgement_complaint_id'))
+
+    op.drop_table('sms_acknowledgement')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_user_id_read_at_id')
 
     op.drop_table('notification')
+    with op.batch_alter_table('inbound_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inbound_message_from_number'))
+        batch_op.drop_index(batch_op.f('ix_inbound_message_complaint_id'))
+
+    op.drop_table('inbound_message')
     with op.batch_alter_table('forwarding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_forwarding_complaint_id'))
 
@@ -513,6 +632,11 @@ def downgrade():
         batch_op.drop_index('ix_complaint_event_complaint_id_id')
 
     op.drop_table('complaint_event')
+    with op.batch_alter_table('call_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_log_complaint_id'))
+        batch_op.drop_index('ix_call_log_at_id')
+
+    op.drop_table('call_log')
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachment_complaint_id'))
 
@@ -546,6 +670,10 @@ def downgrade():
     op.drop_table('job_run')
     op.drop_table('imap_cursor')
     op.drop_table('division')
+    with op.batch_alter_table('delivery_status', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delivery_status_outbox_key'))
+
+    op.drop_table('delivery_status')
     op.drop_table('counter')
     op.drop_table('complaint_type')
     op.drop_table('canned_reply')

@@ -1,0 +1,1 @@
+"""Numbered reply letters (surat keluar) rendered as PDF."""

@@ -1,0 +1,1 @@
+"""SMS and WhatsApp through Twilio, and the phone and fax call log."""

@@ -1,0 +1,182 @@
+"""Sends one SMS or WhatsApp message through Twilio, or to the local outbox log.
+
+The outbox (complaints.notifications) calls send() for each claimed message and turns
+TransientSendError into a retry with backoff and PermanentSendError into a dead letter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from flask import current_app
+from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from complaints.core import clock
+from complaints.messaging import phone
+
+CHANNELS = ("sms", "whatsapp")
+MAX_BODY = 1600  # Twilio refuses longer bodies (error 21617); replies are fitted before
+TWILIO_API_HOST = "https://api.twilio.com"
+# Error codes Twilio answers with a 4xx that nevertheless clear up by themselves.
+TRANSIENT_TWILIO_CODES = {20429, 30001, 30008}
+
+
+class SendError(Exception):
+    """The message was not accepted by the provider."""
+
+
+class TransientSendError(SendError):
+    """Worth retrying later: 429, 5xx, timeouts, connection errors."""
+
+
+class PermanentSendError(SendError):
+    """Never worth retrying: invalid number (21211), unverified sender, bad request."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the provider answered: its message id (MessageSid) and first status."""
+
+    provider_id: str
+    status: str
+
+
+class _RebasedHttpClient(TwilioHttpClient):
+    """Twilio's own HTTP client, with api.twilio.com replaced by a configured base URL."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith(TWILIO_API_HOST):
+            url = self.base_url + url[len(TWILIO_API_HOST):]
+        return super().request(method, url, *args, **kwargs)
+
+
+def is_configured(config: dict | None = None) -> bool:
+    """Return whether Twilio credentials are set (else messages go to the outbox log)."""
+    cfg = config if config is not None else current_app.config
+    return bool(cfg.get("TWILIO_ACCOUNT_SID") and cfg.get("TWILIO_AUTH_TOKEN"))
+
+
+def make_client(config: dict) -> Client:
+    """Return a twilio Client with a timeout (and a base URL when one is configured)."""
+    timeout = float(config.get("TWILIO_TIMEOUT_SECONDS") or 10)
+    base = config.get("TWILIO_API_BASE_URL") or ""
+    http = _RebasedHttpClient(base, timeout) if base else TwilioHttpClient(timeout=timeout)
+    return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http)
+
+
+def sender_address(channel: str, config: dict) -> str:
+    """Return our own From address for the channel."""
+    if channel == "whatsapp":
+        return phone.address("whatsapp", config["TWILIO_WHATSAPP_FROM"])
+    return config["TWILIO_SMS_FROM"]
+
+
+def send(channel: str, to: str, body: str, idempotency_key: str,
+         status_callback_url: str | None = None, config: dict | None = None) -> SendResult:
+    """Send one message, or append it to the outbox log when Twilio is not configured."""
+    cfg = config if config is not None else current_app.config
+    if channel not in CHANNELS:
+        raise PermanentSendError(f"unknown channel {channel!r}")
+    if not body.strip() or len(body) > MAX_BODY:
+        raise PermanentSendError(f"body of {len(body)} characters (1 to {MAX_BODY} allowed)")
+    try:
+        recipient = phone.address(channel, to)
+    except phone.InvalidNumber as exc:
+        raise PermanentSendError(str(exc)) from exc
+    if not is_configured(cfg):
+        return _append_to_log(cfg["OUTBOX_LOG"], channel, recipient, body, idempotency_key)
+    return _send_twilio(cfg, channel, recipient, body, idempotency_key, status_callback_url)
+
+
+def _send_twilio(cfg: dict, channel: str, recipient: str, body: str, key: str,
+                 callback: str | None) -> SendResult:
+    kwargs = {"to": recipient, "from_": sender_address(channel, cfg), "body": body}
+    if callback:
+        kwargs["status_callback"] = with_key(callback, key)
+    try:
+        message = make_client(cfg).messages.create(**kwargs)
+    except TwilioRestException as exc:
+        raise classify(int(exc.status), exc.code, exc.msg) from exc
+    except TwilioServiceException as exc:
+        raise classify(int(exc.status), exc.code, exc.title) from exc
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise TransientSendError(f"twilio unreachable: {exc}") from exc
+    return SendResult(str(message.sid), str(message.status or "queued"))
+
+
+def classify(status: int, code: int | None, message: str = "") -> SendError:
+    """Return the error for an HTTP failure: transient for 429/5xx/known codes."""
+    text = f"twilio {status} (code {code}): {message}"
+    if status == 429 or status >= 500 or code in TRANSIENT_TWILIO_CODES:
+        return TransientSendError(text)
+    return PermanentSendError(text)
+
+
+def with_key(url: str, key: str) -> str:
+    """Return the status callback URL carrying our idempotency key (to join the outbox row)."""
+    joiner = "&" if urlsplit(url).query else "?"
+    return url + joiner + urlencode({"key": key})
+
+
+def status_callback_url(config: dict | None = None) -> str | None:
+    """Return the public status callback URL, or None when Twilio cannot reach us."""
+    cfg = config if config is not None else current_app.config
+    base = (cfg.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    host = urlsplit(base).hostname or ""
+    if not base or host in {"localhost", "127.0.0.1", "::1"} or host.endswith(".local"):
+        return None
+    return base + "/webhooks/twilio/status"
+
+
+def _append_to_log(path: str, channel: str, recipient: str, body: str, key: str) -> SendResult:
+    """Append the message as one JSON line (once per key) and return a local id."""
+    provider_id = f"outbox-log:{key}"
+    log = Path(path)
+    needle = json.dumps(key)
+    if log.exists():
+        with open(log, encoding="utf-8", errors="replace") as handle:
+            if any(needle in line for line in handle):
+                return SendResult(provider_id, "logged")
+    entry = {"at": clock.now().isoformat(), "channel": channel, "to": recipient,
+             "key": key, "body": body}
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise TransientSendError(f"outbox log: {exc}") from exc
+    return SendResult(provider_id, "logged")
+
+
+class OutboxSender:
+    """Adapter for the outbox worker: send(envelope) -> provider id, close()."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+
+    def send(self, envelope) -> str:
+        """Send an outbox envelope (channel, recipient, body_text, idempotency_key)."""
+        result = send(envelope.channel, envelope.recipient, envelope.body_text or "",
+                      envelope.idempotency_key, status_callback_url(self.config), self.config)
+        return result.provider_id
+
+    def close(self) -> None:
+        """Nothing to close: the twilio client holds no connection between sends."""
+
+
+def outbox_sender_factory(config: dict) -> OutboxSender | None:
+    """Return the sender for the outbox, or None (use the outbox's log) without Twilio."""
+    return OutboxSender(config) if is_configured(config) else None

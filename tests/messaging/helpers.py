@@ -1,0 +1,68 @@
+"""Helpers for webhook tests: an app that knows a Twilio token, and signed posts."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
+
+from complaints.extensions import db
+from tests.conftest import make_app, truncate_all
+
+TOKEN = "twilio-auth-token-for-tests"
+PUBLIC = "https://pengaduan.example.id"
+MESSAGES = "/webhooks/twilio/messages"
+STATUS = "/webhooks/twilio/status"
+
+
+@contextmanager
+def twilio_app(backend, tmp_path, **overrides):
+    """Yield an app whose Twilio token and public URL are set (webhooks can be signed)."""
+    settings = {"TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC}
+    settings.update(overrides)
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    app = make_app(backend, tmp_path, **settings)
+    try:
+        yield app
+    finally:
+        if backend == "postgresql":
+            truncate_all(app)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def sign(path: str, params: dict, token: str = TOKEN, base: str = PUBLIC) -> str:
+    """Return the X-Twilio-Signature Twilio would send for the public URL."""
+    return RequestValidator(token).compute_signature(base + path, params)
+
+
+def sms(sid: str, sender: str = "+6281234567890", body: str = "Izin saya belum selesai",
+        **extra) -> dict:
+    """Return the form of a Twilio inbound message webhook."""
+    params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": "AC" + "1" * 32,
+              "From": sender, "To": "+628117515133", "Body": body, "NumSegments": "1",
+              "NumMedia": "0", "ApiVersion": "2010-04-01"}
+    params.update(extra)
+    return params
+
+
+def post_signed(client, path: str, params: dict, **kwargs):
+    """Post the form with a valid signature (the request reaches the internal host)."""
+    return client.post(path, data=params, headers={"X-Twilio-Signature": sign(path, params)},
+                       **kwargs)
+
+
+@contextmanager
+def live_server(app):
+    """Serve the app on loopback with a threaded werkzeug server; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
