@@ -69,7 +69,8 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.accounts.views import bp as accounts_bp
     from complaints.core.views import bp as core_bp
     from complaints.intake.views import bp as intake_bp
+    from complaints.register.views import bp as register_bp
     from complaints.tickets.views import bp as tickets_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, intake_bp, tickets_bp, register_bp):
         app.register_blueprint(blueprint)
