@@ -106,7 +106,8 @@ def build_meta(flt: RegisterFilter, viewer: User, locale: str) -> ExportMeta:
     """Return the title and signature data of an export."""
     config = current_app.config
     return ExportMeta(
-        office_government=config["OFFICE_GOVERNMENT"], office_name=config["OFFICE_NAME"], office_address=config["OFFICE_ADDRESS"],
+        office_government=config["OFFICE_GOVERNMENT"], office_name=config["OFFICE_NAME"],
+        office_address=config["OFFICE_ADDRESS"],
         office_phone=config["OFFICE_PHONE"], office_city=config["REGISTER_SIGN_CITY"],
         period_label=period_label(flt.period),
         filters_label=filters_label(flt, service.load_lookups(locale)),

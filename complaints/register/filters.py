@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -83,9 +84,9 @@ class RegisterFilter:
     division_id: int | None = None
     after: tuple[int, int] | None = None  # keyset cursor: (year, seq) of the last row shown
 
-    def args(self, with_cursor: bool = False) -> dict[str, str]:
+    def args(self, with_cursor: bool = False) -> dict[str, Any]:
         """Return the query arguments that reproduce this selection."""
-        result = self.period.args()
+        result: dict[str, Any] = self.period.args()
         for key, value in (("channel", self.channel), ("weight", self.weight),
                            ("status", self.status), ("type", self.type_id),
                            ("service", self.service_id), ("division", self.division_id)):
@@ -95,7 +96,7 @@ class RegisterFilter:
             result["after"] = f"{self.after[0]}-{self.after[1]}"
         return result
 
-    def described(self) -> dict[str, object]:
+    def described(self) -> dict[str, Any]:
         """Return the filters (without the cursor) for the audit log."""
         return self.args()
 
