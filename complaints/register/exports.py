@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -155,7 +156,7 @@ def write_xlsx(rows: Iterable[service.RegisterRow], meta: ExportMeta, target: IO
     ws.freeze_panes = f"B{HEADER_ROW + 1}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     bold = Font(bold=True)
     ws.append([_text_cell(ws, meta.office_name, font=Font(bold=True, size=12))])
     ws.append([_text_cell(ws, f"BUKU PENGADUAN — {meta.period_label}", font=bold)])

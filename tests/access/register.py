@@ -1,0 +1,12 @@
+"""Expected answers of the register (Buku Pengaduan) routes per role."""
+
+REGISTER_VIEWERS = {"anonymous": 302, "loket": 403, "registrar": 200, "handler": 403,
+                    "kabid": 200, "sekretaris": 200, "kadis": 200, "admin": 403}
+REGISTER_EXPORTERS = {"anonymous": 302, "loket": 403, "registrar": 200, "handler": 403,
+                      "kabid": 403, "sekretaris": 200, "kadis": 200, "admin": 403}
+
+ROUTES = [
+    ("register.index", "GET", "/staff/register/", REGISTER_VIEWERS),
+    ("register.export_xlsx", "GET", "/staff/register/export.xlsx", REGISTER_EXPORTERS),
+    ("register.export_pdf", "GET", "/staff/register/export.pdf", REGISTER_EXPORTERS),
+]
