@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from typing import IO
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,15 +17,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from complaints.accounts.models import User
 from complaints.accounts.service import record_audit
 from complaints.core import clock
 from complaints.core.labels import label
 from complaints.core.timefmt import office_tz
-from complaints.register import service
+from complaints.register import pdf, service
 from complaints.register.filters import Period, RegisterFilter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,67 +173,9 @@ def write_xlsx(rows: Iterable[service.RegisterRow], meta: ExportMeta, target: IO
     return count
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """A WeasyPrint fetcher that serves files of the static folder and refuses anything else.
-
-    Complaint text is escaped by the template, so no markup of a complainant can become a
-    tag; this fetcher is the second wall: no network access and no other local file.
-    """
-
-    def __init__(self, static_dir: str | Path):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-        self.root = Path(static_dir).resolve()
-        self.refused: list[str] = []
-
-    def local_path(self, url: str) -> Path | None:
-        """Return the static file the URL names, or None when it is not one."""
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            return None
-        try:
-            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
-        except (OSError, RuntimeError):
-            return None
-        if not path.is_relative_to(self.root) or not path.is_file():
-            return None
-        return path
-
-    def fetch(self, url, headers=None):
-        path = self.local_path(url)
-        if path is None:
-            self.refused.append(url)
-            raise ValueError(f"resource refused: {url[:200]}")
-        return super().fetch(path.as_uri(), headers)
-
-
-def render_pdf(html: str, target: IO[bytes], fetcher: StaticOnlyFetcher | None = None) -> None:
-    """Write the HTML as PDF; resources only from the static folder."""
-    static_dir = Path(current_app.static_folder or "static")
-    fetcher = fetcher or StaticOnlyFetcher(static_dir)
-    HTML(string=html, base_url=static_dir.resolve().as_uri() + "/",
-         url_fetcher=fetcher).write_pdf(target)
-
-
-class _Counted:
-    """Wrap an iterator and count what went through it."""
-
-    def __init__(self, rows: Iterable[service.RegisterRow]):
-        self._rows = iter(rows)
-        self.count = 0
-
-    def __iter__(self) -> Iterator[service.RegisterRow]:
-        for row in self._rows:
-            self.count += 1
-            yield row
-
-
 def write_pdf(rows: Iterable[service.RegisterRow], meta: ExportMeta, target: IO[bytes]) -> int:
     """Write the register as an A4 landscape PDF with letterhead and signature; return count."""
-    counted = _Counted(rows)
-    html = render_template("register/pdf.html", rows=counted, meta=meta, label=label,
-                           follow_up_text=follow_up_text)
-    render_pdf(html, target)
-    return counted.count
+    return pdf.write_register_pdf(rows, meta, target, follow_up_text)
 
 
 WRITERS = {"xlsx": (write_xlsx, XLSX_MIME), "pdf": (write_pdf, PDF_MIME)}

@@ -1,9 +1,10 @@
-"""Expected answers of the register (Buku Pengaduan) routes per role."""
+"""Access matrix: the Buku Pengaduan page and its exports."""
 
-REGISTER_VIEWERS = {"anonymous": 302, "loket": 403, "registrar": 200, "handler": 403,
+from tests.access import LOGIN
+
+REGISTER_VIEWERS = {"anonymous": LOGIN, "loket": 403, "registrar": 200, "handler": 403,
                     "kabid": 200, "sekretaris": 200, "kadis": 200, "admin": 403}
-REGISTER_EXPORTERS = {"anonymous": 302, "loket": 403, "registrar": 200, "handler": 403,
-                      "kabid": 403, "sekretaris": 200, "kadis": 200, "admin": 403}
+REGISTER_EXPORTERS = {**REGISTER_VIEWERS, "kabid": 403}
 
 ROUTES = [
     ("register.index", "GET", "/staff/register/", REGISTER_VIEWERS),

@@ -16,7 +16,8 @@ from complaints.accounts.models import AuditLog, Position
 from complaints.accounts.permissions import POSITION_PERMS, Perm
 from complaints.core import clock
 from complaints.extensions import db
-from complaints.register.exports import StaticOnlyFetcher, render_pdf
+from complaints.register import pdf
+from complaints.register.pdf import StaticOnlyFetcher, render_pdf
 from complaints.tickets.models import Confidentiality
 from complaints.tickets.service import MASK
 
@@ -169,10 +170,14 @@ def test_xlsx_is_masked_with_the_exporters_rights(client, auth, factory, monkeyp
     assert (sheet["C5"].value, sheet["D5"].value, sheet["E5"].value) == (MASK, MASK, MASK)
 
 
-def _pdf_text(response) -> str:
+def _pdf_bytes(response) -> bytes:
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.data))
+    return response.data
+
+
+def _pdf_text(response) -> str:
+    reader = PdfReader(io.BytesIO(_pdf_bytes(response)))
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
@@ -188,6 +193,23 @@ def test_pdf_has_title_numbers_and_signature_block(client, auth, factory):
     assert "Diperiksa oleh Sekretaris" in text
     assert "Hendra Sekretaris" in text and "NIP. 197001012000031001" in text
     assert "Halaman 1 / 1" in text
+
+
+def test_a_long_pdf_is_laid_out_in_parts_that_continue(client, auth, factory, monkeypatch):
+    monkeypatch.setattr(pdf, "CHUNK_ROWS", 2)
+    factory.user(positions=[("sekretaris", None)], full_name="Hendra Sekretaris")
+    for _ in range(5):
+        _month(factory)
+    auth.login_as("registrar")
+    response = client.get("/staff/register/export.pdf?month=2026-11")
+    reader = PdfReader(io.BytesIO(_pdf_bytes(response)))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == 3
+    assert [f"Halaman {n}" in text for n, text in enumerate(texts, start=1)] == [True] * 3
+    assert "BUKU PENGADUAN" in texts[0] and "Diperiksa oleh Sekretaris" in texts[2]
+    assert "Diperiksa oleh Sekretaris" not in texts[0] + texts[1]
+    assert all(f"ADU/2026/00000{n}" in "".join(texts) for n in range(1, 6))
+    assert "\n5 ADU/2026/000005" in "\n" + texts[2] or "5\nADU/2026/000005" in texts[2]
 
 
 def test_pdf_never_fetches_what_the_complaint_text_names(client, auth, factory, loopback):
