@@ -129,6 +129,7 @@ XLSX_COLUMNS: list[tuple[object, int, Callable[[service.RegisterRow], object]]] 
     (_l("Status"), 16, lambda r: label("status", r.status)),
 ]
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
+WRAP_FROM_WIDTH = 28  # only the long text columns wrap: each styled cell costs time
 HEADER_ROW = 4
 
 
@@ -161,12 +162,14 @@ def write_xlsx(rows: Iterable[service.RegisterRow], meta: ExportMeta, target: IO
     count = 0
     for row in rows:
         cells = []
-        for _title, _width, value in XLSX_COLUMNS:
+        for _title, width, value in XLSX_COLUMNS:
             item = value(row)
             if isinstance(item, datetime):
                 cells.append(_text_cell(ws, item, number_format=DATE_FORMAT))
-            else:
+            elif width >= WRAP_FROM_WIDTH:
                 cells.append(_text_cell(ws, item, alignment=wrap))
+            else:
+                cells.append(_text_cell(ws, item))
         ws.append(cells)
         count += 1
     wb.save(target)

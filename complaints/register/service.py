@@ -172,10 +172,16 @@ def build_rows(complaints: list[Complaint], viewer: User, lookups: Lookups,
 
 def _audit(viewer: User, complaints: list[Complaint], rows: list[RegisterRow],
            where: str) -> None:
-    # Only a confidential identity shown unmasked is audited; skipping the call otherwise
-    # spares read-only pages the write lock the audit transaction takes.
-    if any(r.confidential and not r.masked for r in rows):
-        audit_identity_view(viewer, complaints, where)
+    # Only confidential identities shown unmasked are audited; with none, the call (and the
+    # write lock its transaction takes) is skipped.
+    shown = [c for c, r in zip(complaints, rows, strict=True) if r.confidential and not r.masked]
+    if not shown:
+        return
+    # The audit transaction first commits the read one, which would expire these rows and
+    # reload each of them with its own query; detached, they keep what was read.
+    for complaint in shown:
+        db.session.expunge(complaint)
+    audit_identity_view(viewer, shown, where)
 
 
 def register_page(flt: RegisterFilter, viewer: User, locale: str, size: int) -> RegisterPage:
