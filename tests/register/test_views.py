@@ -195,6 +195,18 @@ def test_pdf_has_title_numbers_and_signature_block(client, auth, factory):
     assert "Halaman 1 / 1" in text
 
 
+def test_pdf_repeats_the_header_row_on_every_page(client, auth, factory):
+    for _ in range(24):
+        _month(factory, body="Izin praktik belum selesai setelah lewat batas waktu " * 3)
+    auth.login_as("registrar")
+    reader = PdfReader(io.BytesIO(_pdf_bytes(client.get("/staff/register/export.pdf"))))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) >= 2
+    for number, text in enumerate(texts, start=1):
+        assert "Nomor register" in text and f"Halaman {number} / {len(texts)}" in text
+    assert "BUKU PENGADUAN" in texts[0] and "Diperiksa oleh Sekretaris" in texts[-1]
+
+
 def test_a_long_pdf_is_laid_out_in_parts_that_continue(client, auth, factory, monkeypatch):
     monkeypatch.setattr(pdf, "CHUNK_ROWS", 2)
     factory.user(positions=[("sekretaris", None)], full_name="Hendra Sekretaris")
