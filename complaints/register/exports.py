@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import IO
@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -143,6 +144,22 @@ def _text_cell(ws, value, **style) -> WriteOnlyCell:
     return cell
 
 
+TEXT_FIELDS = ("name", "address", "phone", "summary", "follow_up", "reply", "type_name",
+               "service_name", "division_name")
+
+
+def printable(rows: Iterable[service.RegisterRow]) -> Iterator[service.RegisterRow]:
+    """Yield the rows with control characters replaced.
+
+    Text from e-mail or SMS may hold them; XLSX forbids them and they break the text
+    layer of a PDF.
+    """
+    for row in rows:
+        dirty = {name: ILLEGAL_CHARACTERS_RE.sub("\ufffd", getattr(row, name))
+                 for name in TEXT_FIELDS if ILLEGAL_CHARACTERS_RE.search(getattr(row, name))}
+        yield replace(row, **dirty) if dirty else row
+
+
 def write_xlsx(rows: Iterable[service.RegisterRow], meta: ExportMeta, target: IO[bytes]) -> int:
     """Write the register as a spreadsheet, streaming rows (write-only workbook); return count."""
     wb = Workbook(write_only=True)
@@ -199,7 +216,7 @@ def export_register(flt: RegisterFilter, viewer: User, fmt: str) -> ExportFile:
     meta = build_meta(flt, viewer, locale)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to send_file, which closes it
     try:
-        count = writer(service.iter_rows(flt, viewer, locale), meta, target)
+        count = writer(printable(service.iter_rows(flt, viewer, locale)), meta, target)
     except BaseException:
         target.close()
         raise

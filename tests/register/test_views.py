@@ -158,6 +158,15 @@ def test_xlsx_cells_for_the_registrar(app, client, auth, factory):
         assert entry.detail == {"format": "xlsx", "filters": {"month": "2026-11"}, "rows": 2}
 
 
+def test_control_characters_do_not_break_the_exports(client, auth, factory):
+    _month(factory, body="Pesan SMS\x1b[0m dengan karakter\x01 kendali\x07")
+    auth.login_as("registrar")
+    sheet = _xlsx(client)
+    assert sheet["K5"].value == "Pesan SMS\ufffd[0m dengan karakter\ufffd kendali\ufffd"
+    flat = "".join(_pdf_text(client.get("/staff/register/export.pdf")).split())
+    assert "PesanSMS\ufffd[0mdengankarakter\ufffdkendali\ufffd" in flat
+
+
 def test_xlsx_is_masked_with_the_exporters_rights(client, auth, factory, monkeypatch):
     # No position of the office may export without seeing identities; a Kepala Bidang given
     # the export right shows that the exporter's own rights apply to the file.
