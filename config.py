@@ -95,7 +95,8 @@ class Config:
     # The place written above the Sekretaris' signature on the printed register.
     REGISTER_SIGN_CITY = env_str("REGISTER_SIGN_CITY", "Pekanbaru")
     # Largest selection exported as PDF at once (a bigger one is refused: use filters or XLSX).
-    REGISTER_PDF_MAX_ROWS = env_int("REGISTER_PDF_MAX_ROWS", 5000)
+    # Laying out takes about 15-20 s per 1000 rows, so the default fits a 30 s worker timeout.
+    REGISTER_PDF_MAX_ROWS = env_int("REGISTER_PDF_MAX_ROWS", 1000)
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     # Outgoing messages: with nothing configured they are written to a local log.
