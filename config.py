@@ -101,6 +101,13 @@ class Config:
     OFFICE_SMS = env_str("OFFICE_SMS", "08117515133")
     OFFICE_HOURS = env_str("OFFICE_HOURS", "Senin–Jumat 07.30–16.00 WIB")
     OFFICE_HOURS_EN = env_str("OFFICE_HOURS_EN", "Monday–Friday 07:30–16:00 WIB")
+    # The first line of the letterhead (kop surat) of printed documents.
+    OFFICE_GOVERNMENT = env_str("OFFICE_GOVERNMENT", "Pemerintah Kota Pekanbaru")
+    # The place written above the Sekretaris' signature on the printed register.
+    REGISTER_SIGN_CITY = env_str("REGISTER_SIGN_CITY", "Pekanbaru")
+    # Largest selection exported as PDF at once (a bigger one is refused: use filters or XLSX).
+    # Laying out takes about 15-20 s per 1000 rows, so the default fits a 30 s worker timeout.
+    REGISTER_PDF_MAX_ROWS = env_int("REGISTER_PDF_MAX_ROWS", 1000)
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     # Outgoing messages: with nothing configured they are written to a local log.
