@@ -20,7 +20,9 @@ from systems import (
     bulk_insert,
     finish_load,
     flask_env,
+    neutral,
     python_path,
+    required_extras,
     sample_fields,
     spread,
     top_up,
@@ -81,15 +83,14 @@ class Ours(System):
     def submit_form(self) -> str:
         return self.public_form or OURS_STAFF_FORM
 
-    def client(self) -> Client:
-        client = Client(self.port)
-        if not self.public_form:
-            client.cookies.update(self.cookies)
-        return client
+    def submit_client(self) -> Client:
+        return Client(self.port) if self.public_form else self.client()
 
     def fill(self, defaults, i):
         fields = dict(defaults)
         fields.update({k: v for k, v in sample_fields(i).items() if k in defaults or k == "body"})
+        if self.public_form:
+            fields["consent"] = "y"  # the data-protection checkbox a person ticks
         return fields
 
     def list_paths(self):
@@ -107,6 +108,8 @@ class Ours(System):
                     "created_at", "updated_at", "complainant_name", "complainant_phone",
                     "complainant_email", "confidentiality", "weight", "summary", "body",
                     "status", "access_code_hash"]
+            extras = required_extras(self.db, conn, "complaint", cols)
+            cols += [name for name, _ in extras]
 
             def rows():
                 for i in range(first, first + n):
@@ -114,7 +117,8 @@ class Ours(System):
                     yield (i, f"ADU/2025/{i:07d}", 2025, i, 1, "pengaduan", CHANNELS[i % 6],
                            at, at, at, f"Pengadu {i}", f"0812{i:08d}", f"p{i}@example.com",
                            CONFIDENTIALITY[i % 10], WEIGHTS[i % 4], f"Keluhan nomor {i}",
-                           BODY, STATUSES[i % 6], stored)
+                           BODY, STATUSES[i % 6], stored,
+                           *(neutral(kind_, at) for _, kind_ in extras))
 
             def events():
                 for i in range(first, first + n):
@@ -210,12 +214,6 @@ class Helpdesk(System):
             raise RuntimeError(f"helpdesk: login failed ({answer.status})")
         self.cookies = client.cookies
 
-    def client(self) -> Client:
-        return Client(self.port)  # public submissions are anonymous
-
-    def staff_client(self) -> Client:
-        return super().client()
-
     def submit_form(self) -> str:
         return "/tickets/submit/"
 
@@ -229,17 +227,6 @@ class Helpdesk(System):
                            "sortreverse": True, "search_string": ""})
         return ["/tickets/", f"/datatables_ticket_list/{query}?draw=1&start=0&length=50"
                              "&order%5B0%5D%5Bcolumn%5D=0&order%5B0%5D%5Bdir%5D=desc"]
-
-    def list_task(self):
-        client, paths = self.staff_client(), self.list_paths()
-
-        def task() -> None:
-            for path in paths:
-                answer = client.get(path)
-                if answer.status != 200:
-                    raise RuntimeError(f"GET {path}: {answer.status}")
-
-        return task
 
     def count(self) -> int:
         conn = self.db.connect("helpdesk")

@@ -24,7 +24,7 @@ import setup_helpdesk as hd  # noqa: E402
 from adapters import SYSTEMS, Ours  # noqa: E402
 from client import cpu_ms, run_load  # noqa: E402
 from report import print_table  # noqa: E402
-from systems import VENV_BIN, Db, System  # noqa: E402
+from systems import VENV_BIN, Db, System, sample_fields  # noqa: E402
 
 from tests.support.postgres import PostgresCluster, find_bindir, free_port  # noqa: E402
 
@@ -135,18 +135,32 @@ def extras(bench: Bench, db: Db, ours: Ours) -> None:
                            "not available in this build")
         return
     count = 10 if bench.quick else 30
+    before = ours.count()
+    outcomes: dict[str, int] = {}
     began = time.monotonic()
     for i in range(count):
-        message = (f"From: Pengadu {i} <pengadu{i}@example.com>\r\nTo: pengaduan@example.com\r\n"
-                   f"Subject: Keluhan {i}\r\nMessage-ID: <bench-{db.kind}-{i}-{time.time()}"
-                   f"@example.com>\r\n\r\nIzin praktik belum terbit.\r\n")
-        done = ours.flask("mail", "ingest", stdin=message)
+        done = ours.flask("mail", "ingest", stdin=email_message(db.kind, i))
         if done.returncode:
             bench.notes.append(f"{db.kind}: flask mail ingest failed: {done.stderr[-300:]}")
             return
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]  # "inbound #12: created"
+        state = last.partition(": ")[2].split(" ")[0] or "?"
+        outcomes[state] = outcomes.get(state, 0) + 1
     rate = count / (time.monotonic() - began)
-    bench.notes.append(f"{db.kind}: email ingestion: {rate:.2f} messages/s "
-                       f"({count} messages, one `flask mail ingest` process each)")
+    bench.notes.append(f"{db.kind}: email ingestion: {rate:.2f} messages/s ({count} messages, "
+                       f"one `flask mail ingest` process each; outcomes {outcomes}; "
+                       f"{ours.count() - before} complaints created)")
+
+
+def email_message(kind: str, i: int) -> str:
+    """Return a plain-text complaint email as a mail server would pipe it."""
+    body = sample_fields(i)["body"]
+    return (f"From: Pengadu Uji {i} <pengadu{i}@example.com>\r\n"
+            f"To: dpmptsppekanbaru@gmail.com\r\nSubject: Keluhan izin praktik {i}\r\n"
+            f"Date: {time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime())}\r\n"
+            f"Message-ID: <bench-{kind}-{i}-{time.time_ns()}@example.com>\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            f"{body}\r\n\r\nPengadu Uji {i}\r\n0812{i:08d}\r\n")
 
 
 def timed(ours: Ours, args: list[str]) -> tuple[float, int, int, str]:
