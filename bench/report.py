@@ -41,6 +41,8 @@ def median(records, db, metric, system, key) -> float | None:
 def _fmt(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
+    if abs(value) < 0.1:
+        return f"{value:.3f}" if value else "0"
     return f"{value:.{2 if abs(value) < 10 else digits}f}"
 
 
