@@ -37,5 +37,10 @@ test: lint
 regen-migration: install
 	$(BIN)/python scripts/regen_migration.py
 
+# Benchmarks against django-helpdesk and a bare Flask app (never part of `make test`).
+# Full: 100,000 / 1,000,000 complaints; BENCH_QUICK=1: 10,000 / 100,000. See bench/RESULTS.md.
+bench: install
+	$(BIN)/python bench/driver.py $(if $(BENCH_QUICK),--quick) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

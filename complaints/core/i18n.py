@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
+from babel import dates as babel_dates
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
 from flask_login import current_user
 
 from complaints.extensions import babel
@@ -70,13 +73,28 @@ def compile_catalogs(force: bool = False) -> list[Path]:
     return written
 
 
+@lru_cache(maxsize=4096)
+def _day_text(day: date, fmt: str, locale: str) -> str:
+    return babel_dates.format_date(day, fmt, locale=locale)
+
+
+def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
+    """Return the date (of a UTC datetime, in the user's time zone) in the user's language.
+
+    Lists show dozens of dates per page; formatting each day once per locale is cached.
+    """
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return _day_text(value, fmt, str(get_locale() or "id"))
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the template helpers; compile stale catalogs."""
     compile_catalogs()
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from complaints.accounts.models import Position
@@ -78,12 +79,22 @@ ALL_LABELS: dict[str, dict] = {
 }
 
 
+# Translated labels per (locale, group, value): a queue page shows about a hundred, and
+# resolving each lazy string through Flask-Babel again costs more than the rest of the row.
+_translated: dict[tuple[str, str, str], str] = {}
+
+
 def label(group: str, value) -> str:
     """Return the translated label of an enum value (or '' for None)."""
     if value is None or value == "":
         return ""
-    table = ALL_LABELS[group]
-    for key, text in table.items():
-        if key == value:
-            return str(text)
-    return str(value)
+    key = (str(get_locale() or ""), group, str(getattr(value, "value", value)))
+    text = _translated.get(key)
+    if text is None:
+        for member, lazy in ALL_LABELS[group].items():
+            if member == value:
+                text = _translated[key] = str(lazy)
+                break
+        else:
+            return str(value)
+    return text

@@ -88,4 +88,4 @@ def station_duration(station) -> str:
 
 def label_choices(group: str) -> list[tuple[str, str]]:
     """Return (value, label) pairs of an enum group, for filters."""
-    return [(key.value, str(text)) for key, text in ALL_LABELS[group].items()]
+    return [(key.value, label(group, key)) for key in ALL_LABELS[group]]

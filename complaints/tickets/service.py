@@ -167,13 +167,20 @@ def identity_for(complaint: Complaint, viewer: User | None) -> Identity:
     return Identity(MASK, MASK, MASK, MASK, MASK, masked=True)
 
 
-@transactional
 def audit_identity_view(viewer: User, complaints: list[Complaint], where: str) -> None:
-    """Record that the viewer saw the identities of confidential complaints."""
+    """Record that the viewer saw the identities of confidential complaints.
+
+    Call it after the page is rendered: the write transaction first commits the request's
+    read transaction, which expires every loaded row (one SELECT per row if read again).
+    """
     ids = [c.id for c in complaints if c.is_confidential and can_see_identity(viewer, c)]
-    if not ids:
-        return
-    user = db.session.get(User, viewer.id)
+    if ids:
+        _record_identity_view(viewer.id, ids, where)
+
+
+@transactional
+def _record_identity_view(viewer_id: int, ids: list[int], where: str) -> None:
+    user = db.session.get(User, viewer_id)
     if len(ids) == 1:
         add_audit("view_identity", user, object_type="complaint", object_id=ids[0],
                   detail={"where": where})

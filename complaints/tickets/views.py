@@ -46,16 +46,17 @@ def queue():
     has_next = len(rows) > size
     rows = rows[:size]
     identities = {c.id: service.identity_for(c, current_user) for c in rows}
-    service.audit_identity_view(current_user, rows, "queue")
     next_args = None
     if has_next:
         next_args = {k: v for k, v in request.args.items() if k != "after"}
         next_args["after"] = rows[-1].id
-    return render_template(
+    page = render_template(
         "tickets/queue.html", rows=rows, flt=flt, identities=identities, next_args=next_args,
         views=queries.QUEUE_VIEWS, type_choices=catalog.type_choices(),
         service_choices=catalog.service_choices(), division_choices=catalog.division_choices(),
     )
+    service.audit_identity_view(current_user, rows, "queue")  # after rendering: see there
+    return page
 
 
 @bp.get("/complaints/<int:complaint_id>")
@@ -64,16 +65,17 @@ def detail(complaint_id: int):
     """Show a complaint with its control card (kartu kendali)."""
     complaint = _complaint_or_404(complaint_id)
     identity = service.identity_for(complaint, current_user)
-    service.audit_identity_view(current_user, [complaint], "detail")
     handover = HandOverForm(version=complaint.version)
     handover.to_user_id.choices = [
         (uid, name) for uid, name in catalog.officer_choices() if uid != complaint.holder_id
     ]
-    return render_template(
+    page = render_template(
         "tickets/detail.html", complaint=complaint, identity=identity,
         handover_form=handover, note_form=NoteForm(),
         stations=service.stations(complaint),
     )
+    service.audit_identity_view(current_user, [complaint], "detail")
+    return page
 
 
 @bp.post("/complaints/<int:complaint_id>/handover")
