@@ -169,7 +169,6 @@ class Config:
     # Reply letters (nomor surat keluar, kop surat, who signs).
     LETTER_NUMBER_FORMAT = env_str("LETTER_NUMBER_FORMAT", "{seq:03d}/DPMPTSP/{roman_month}/{year}")
     LETTER_CITY = env_str("LETTER_CITY", "Pekanbaru")
-    OFFICE_GOVERNMENT = env_str("OFFICE_GOVERNMENT", "Pemerintah Kota Pekanbaru")
     LETTER_RINGAN_SIGNER = env_str("LETTER_RINGAN_SIGNER", "kabid")  # kabid or sekretaris
 
     SECURITY_HSTS_SECONDS = env_int("SECURITY_HSTS_SECONDS", 31536000)
