@@ -81,6 +81,13 @@ TRACK_LIMITS = (
 )
 
 
+@operation(bp, "GET", "/public/services", tag="Public", summary="List the services",
+           responses={200: ("The active services (service_id of a complaint)", "Services")})
+def list_services(call: Call):
+    """Return the services a complaint may be about."""
+    return {"services": service.services()}, 200
+
+
 @operation(bp, "POST", "/public/complaints", tag="Public", request="NewComplaint",
            summary="File a complaint", limits=SUBMIT_LIMITS, example=EXAMPLE_COMPLAINT,
            responses={201: ("Filed: keep the number and the access code", "ComplaintCreated")},

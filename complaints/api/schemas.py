@@ -71,7 +71,22 @@ _SUMMARY_FIELDS = {
     "holder_id": NULLABLE_ID, "complainant": ref("Complainant"),
 }
 
+ENTRY = obj({"id": ID, "code": {"type": "string"}, "name": {"type": "string"}},
+            ["id", "code", "name"])
+
 SCHEMAS: dict[str, dict] = {
+    "CatalogueEntry": ENTRY,
+    "Services": obj({"services": {"type": "array", "items": ref("CatalogueEntry")}},
+                    ["services"]),
+    "Catalogue": obj({
+        "types": {"type": "array", "items": ref("CatalogueEntry")},
+        "services": {"type": "array", "items": ref("CatalogueEntry")},
+        "divisions": {"type": "array", "items": ref("CatalogueEntry")},
+        "officers": {"type": "array", "items": obj({
+            "id": ID, "name": {"type": "string"},
+            "division_ids": {"type": "array", "items": ID}}, ["id", "name", "division_ids"]),
+            "description": "Active handling officers and Kepala Bidang (triage holder_id)"},
+    }, ["types", "services", "divisions", "officers"]),
     "Problem": {
         "type": "object",
         "properties": {

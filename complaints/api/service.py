@@ -166,6 +166,28 @@ def change_status(complaint_id: int, user: User, data: dict) -> None:
     actions[data["action"]]()
 
 
+def _entry(row, name: str) -> dict:
+    return {"id": row.id, "code": row.code, "name": name}
+
+
+def services() -> list[dict]:
+    """Return the active services, in catalogue order."""
+    return [_entry(s, s.name) for s in public.published_services()]
+
+
+def catalogue() -> dict:
+    """Return what triage needs: types, services, divisions and handling officers."""
+    from complaints.tickets.service import active_divisions, active_types
+
+    return {
+        "types": [_entry(t, t.name_id) for t in active_types()],
+        "services": services(),
+        "divisions": [_entry(d, d.name) for d in active_divisions()],
+        "officers": [{"id": u.id, "name": u.full_name, "division_ids": ids}
+                     for u, ids in workflow.handling_officers()],
+    }
+
+
 def created_event(event_id: int, complaint_id: int) -> dict:
     """Return the answer to a note or reply: the event and the complaint's new version."""
     version = db.session.scalar(select(Complaint.version).where(Complaint.id == complaint_id))

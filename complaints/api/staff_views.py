@@ -137,6 +137,14 @@ def add_reply(call: Call):
     return service.created_event(event.id, complaint_id), 201
 
 
+@operation(bp, "GET", "/catalogue", tag="Staff", scope="complaints:read",
+           summary="Types, services, divisions and handling officers (ids for triage)",
+           responses={200: ("The catalogues", "Catalogue")})
+def get_catalogue(call: Call):
+    """Return the catalogues whose ids the triage takes."""
+    return service.catalogue(), 200
+
+
 @operation(bp, "GET", "/register", tag="Staff", scope="register:read", params=REGISTER_PARAMS,
            summary="Read the Buku Pengaduan of a month",
            responses={200: ("One page of the register", "RegisterPage")})

@@ -43,6 +43,8 @@ C = "/api/v1/complaints/{complaint_id}"
 ROUTES = [
     ("api.openapi", "GET", "/api/v1/openapi.json", same(200)),
     ("api.docs", "GET", "/api/v1/docs", same(200)),
+    ("api.list_services", "GET", "/api/v1/public/services", same(200)),
+    ("api.get_catalogue", "GET", "/api/v1/catalogue", same(401)),
     ("api.file_complaint", "POST", "/api/v1/public/complaints", same(415)),
     ("api.public_complaint", "GET", "/api/v1/public/complaint", same(400)),
     ("api.public_message", "POST", "/api/v1/public/complaint/messages", same(400)),

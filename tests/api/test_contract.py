@@ -60,6 +60,7 @@ def _file(contract) -> dict:
 
 
 def test_public_operations(contract):
+    assert contract.call("list_services").get_json()["services"]
     created = _file(contract)
     who = {"query_string": {"number": created["number"]},
            "headers": {"X-Access-Code": created["access_code"]}}
@@ -103,6 +104,8 @@ def test_staff_operations(app, contract, world):
                           json={"version": note.get_json()["version"], "text": "Kami periksa."})
     assert reply.status_code == 201
     assert contract.call("read_register", headers=reg).status_code == 200
+    catalogue = contract.call("get_catalogue", headers=reg).get_json()
+    assert world.handler_id in [o["id"] for o in catalogue["officers"]]
     assert contract.call("read_register", headers=reg,
                          query_string={"nope": "1"}).status_code == 400
     assert contract.call("list_complaints", headers=reg,

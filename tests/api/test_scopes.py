@@ -31,6 +31,7 @@ OPERATIONS = [
     ("POST", "/api/v1/complaints/{id}/notes", {"text": "x"}, WRITE),
     ("POST", "/api/v1/complaints/{id}/replies", {"version": 1, "text": "x"}, WRITE),
     ("GET", "/api/v1/register", None, REGISTER),
+    ("GET", "/api/v1/catalogue", None, READ),
 ]
 
 
