@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+
+def at_least_one(form, field):
+    """Require a choice (without the HTML required flag, which would demand every box)."""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one scope."))
 
 
 class TokenForm(FlaskForm):
@@ -17,6 +23,6 @@ class TokenForm(FlaskForm):
     scopes = SelectMultipleField(
         _l("Scopes"), choices=[],
         option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),
-        validators=[DataRequired(message=_l("Choose at least one scope."))],
+        validators=[at_least_one],
     )
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])

@@ -43,7 +43,7 @@ def _page(user: User, revoke_url, self_url: str):
             flash(str(exc), "error")
         else:
             form = _form(user)
-            form.name.data = ""
+            form.name.data, form.scopes.data = "", []
     return render_template("api/tokens.html", user=user, form=form, plain=plain,
                            tokens=tokens.tokens_of(user.id), revoke_url=revoke_url,
                            self_url=self_url, own=user.id == current_user.id)
