@@ -119,3 +119,16 @@ def test_every_operation_has_a_case(client, document, world, app):
     test_public_operations(contract)
     test_staff_operations(app, contract, world)
     assert contract.seen == set(contract.ops), set(contract.ops) - contract.seen
+
+
+def test_routes_and_document_are_the_same(app, document):
+    """Every API route is a documented operation and every operation a route (no drift)."""
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint not in ("api.openapi", "api.docs"):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                path = rule.rule.removeprefix(API_PREFIX).replace("<", "{").replace(">", "}")
+                routes.add((path, method.lower(), rule.endpoint.removeprefix("api.")))
+    documented = {(path, method, op["operationId"])
+                  for path, item in document["paths"].items() for method, op in item.items()}
+    assert routes == documented

@@ -147,3 +147,72 @@ def test_admin_revokes_a_users_token(app, client, auth, factory):
     response = client.post(f"/admin/users/{user.id}/tokens/{token_id}/revoke")
     assert response.status_code == 302
     assert client.get("/api/v1/complaints", headers=bearer(token)).status_code == 401
+
+
+def _triaged(app, client, factory, world_tokens):
+    """File through the API and triage to the handler; return (id, version)."""
+    from complaints.accounts.models import Division
+    from complaints.tickets.models import ComplaintType
+
+    registrar, handler = world_tokens
+    data = client.post("/api/v1/public/complaints", json=GOOD).get_json()
+    cid = data["id"]
+    version = client.post(f"/api/v1/complaints/{cid}/register", headers=bearer(registrar),
+                          json={"version": 1}).get_json()["version"]
+    with app.app_context():
+        type_id = db.session.query(ComplaintType.id).first()[0]
+        division_id = db.session.query(Division.id).filter_by(code="perizinan").scalar()
+        db.session.remove()
+    answer = client.post(f"/api/v1/complaints/{cid}/triage", headers=bearer(registrar),
+                         json={"version": version, "type_id": type_id, "weight": "ringan",
+                               "division_id": division_id, "holder_id": handler[1]})
+    assert answer.status_code == 200, answer.get_json()
+    return cid, answer.get_json()["version"]
+
+
+def test_rule_refusals_are_422_and_stale_replies_409(app, client, factory):
+    registrar = factory.user(positions=[("registrar", None)])
+    handler = factory.user(positions=[("handler", "perizinan")])
+    handler_token = make_token(app, handler)
+    cid, version = _triaged(app, client, factory,
+                            (make_token(app, registrar), (handler_token, handler.id)))
+    refused = client.post(f"/api/v1/complaints/{cid}/status", headers=bearer(handler_token),
+                          json={"version": version, "action": "close"})
+    assert refused.status_code == 422 and refused.get_json()["detail"]
+    stale = client.post(f"/api/v1/complaints/{cid}/replies", headers=bearer(handler_token),
+                        json={"version": version - 1, "text": "Halo"})
+    assert stale.status_code == 409
+    bad_refs = client.post(f"/api/v1/complaints/{cid}/triage",
+                           headers=bearer(make_token(app, registrar)),
+                           json={"version": version, "type_id": 99999, "weight": "ringan",
+                                 "division_id": 99999, "holder_id": handler.id})
+    assert bad_refs.status_code == 422
+    assert set(bad_refs.get_json()["errors"]) == {"type_id", "division_id"}
+
+
+def test_register_of_a_month_and_keyset_pages(app, client, factory):
+    registrar = factory.user(positions=[("registrar", None)])
+    headers = bearer(make_token(app, registrar))
+    for _ in range(3):
+        factory.complaint()
+    page = client.get("/api/v1/register", headers=headers).get_json()
+    assert page["total"] == 3 and len(page["rows"]) == 3
+    assert client.get("/api/v1/register", headers=headers,
+                      query_string={"month": "2026-13"}).status_code == 400
+    first = client.get("/api/v1/complaints", headers=headers,
+                       query_string={"limit": "2", "view": "all"}).get_json()
+    assert len(first["items"]) == 2 and first["next_after"]
+    rest = client.get("/api/v1/complaints", headers=headers,
+                      query_string={"limit": "2", "view": "all",
+                                    "after": str(first["next_after"])}).get_json()
+    assert len(rest["items"]) == 1 and rest["next_after"] is None
+    ids = [c["id"] for c in first["items"] + rest["items"]]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 3
+
+
+def test_tracking_is_rate_limited_on_failures(tmp_path):
+    app = make_app("sqlite", tmp_path, RATELIMIT_ENABLED=True, PUBLIC_TRACK_LIMIT_IP="2 per hour")
+    client = app.test_client()
+    answers = [client.get("/api/v1/public/complaint", query_string={"number": "ADU/2026/1"},
+                          headers={"X-Access-Code": "x"}).status_code for _ in range(3)]
+    assert answers == [404, 404, 429]
