@@ -99,3 +99,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(workflow_bp)
     app.register_blueprint(workflow_admin_bp)
+
+    from complaints.api.token_views import bp as api_tokens_bp
+    from complaints.api.views import bp as api_bp
+    from complaints.api.views import register_operations
+
+    register_operations()
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)

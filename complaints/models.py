@@ -1,6 +1,7 @@
 """Imports every domain's models so the metadata is complete (migrations, create_all)."""
 
 from complaints.accounts.models import *  # noqa: F403
+from complaints.api.models import *  # noqa: F403
 from complaints.core.jobruns import *  # noqa: F403
 from complaints.core.ratelimit import RateLimitCounter  # noqa: F401
 from complaints.inbox.models import *  # noqa: F403
