@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
@@ -131,7 +132,7 @@ def complain():
     if form.validate_on_submit():
         record = _record(form)
         record.uploads = held_uploads.load(token) + form.files.uploads
-        result = service.submit(record)
+        result = service.submit(record, language=str(get_locale() or "") or None)
         held_uploads.discard(token)
         session[RECEIPT_KEY] = {"id": result.complaint.id, "code": result.access_code}
         _remember(result.complaint)
