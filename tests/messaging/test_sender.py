@@ -114,8 +114,8 @@ def test_outbox_adapter(ctx, tmp_path, standin):
     assert sid.startswith("SM")
     assert standin.requests[0].form["StatusCallback"].endswith("?key=reply%3A7")
     # The first status is recorded with the outbox key, for the callbacks to join.
-    from complaints.messaging.models import DeliveryStatus
     from complaints.extensions import db
+    from complaints.messaging.models import DeliveryStatus
 
     row = db.session.query(DeliveryStatus).filter_by(provider_id=sid).one()
     assert row.status == "queued" and row.outbox_key == "reply:7"
