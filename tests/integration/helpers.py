@@ -21,14 +21,19 @@ def office(factory) -> dict:
 def in_handling(factory, people, **overrides) -> int:
     """Create, register, triage (ringan) and start handling a complaint; return its id."""
     complaint, _code = factory.complaint(**overrides)
-    service.register(complaint.id, None, people["registrar"])
-    service.triage(complaint.id, None, people["registrar"], TriageInput(
+    to_handling(complaint.id, people)
+    return complaint.id
+
+
+def to_handling(complaint_id: int, people) -> None:
+    """Register, triage (ringan, to the handler) and start handling a complaint."""
+    service.register(complaint_id, None, people["registrar"])
+    service.triage(complaint_id, None, people["registrar"], TriageInput(
         type_id=db.session.scalar(select(ComplaintType.id).where(ComplaintType.code == "waktu")),
         weight=Weight.RINGAN,
         division_id=db.session.scalar(select(Division.id).where(Division.code == "perizinan")),
         holder_id=people["handler"].id))
-    service.start_handling(complaint.id, None, people["handler"])
-    return complaint.id
+    service.start_handling(complaint_id, None, people["handler"])
 
 
 def fresh(complaint_id: int) -> Complaint:
