@@ -19,7 +19,9 @@ from complaints.tickets import attachments
 from complaints.tickets.codes import check_access_code, hash_access_code
 from complaints.tickets.models import Channel, Complaint, Service, Status
 from complaints.tickets.service import record_event
+from complaints.workflow import closing
 from complaints.workflow.handling import resume_clock_if_paused
+from complaints.workflow.service import WorkflowError
 
 # Checked when the number is unknown, so that a wrong number costs the same as a wrong code.
 _DUMMY_HASH = hash_access_code("0000-0000-0000")
@@ -109,6 +111,19 @@ def add_message(complaint_id: int, text: str, uploads: list[attachments.Upload])
         record_event(complaint, "attachment", None, note=upload.filename, public=True)
 
 
+def can_reopen(complaint: Complaint) -> bool:
+    """Return whether the complainant may reopen the complaint now (within the window)."""
+    return closing.complainant_may_reopen(complaint)
+
+
+def reopen(complaint_id: int, text: str) -> Complaint:
+    """Reopen an answered or closed complaint at the complainant's request."""
+    try:
+        return closing.reopen_by_complainant(complaint_id, text)
+    except WorkflowError as exc:
+        raise PublicError(str(exc)) from exc
+
+
 def can_rate(complaint: Complaint) -> bool:
     """Return whether the complaint is answered or closed, so it can be rated."""
     return complaint.status in RATABLE
@@ -154,12 +169,12 @@ class PublicEvent:
     """A line of the public timeline."""
 
     at: datetime
-    kind: str  # created, status, reply, complainant_message, attachment
+    kind: str  # created, status, reply, info_request, complainant_message, attachment
     value: str | None
     note: str | None
 
 
-PUBLIC_KINDS = ("created", "reply", "complainant_message", "attachment")
+PUBLIC_KINDS = ("created", "reply", "info_request", "complainant_message", "attachment")
 # Status changes shown to the complainant; "triaged" is internal bookkeeping.
 PUBLIC_STATUSES = {s.value for s in Status} - {Status.TRIAGED.value}
 

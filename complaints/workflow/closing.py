@@ -159,6 +159,11 @@ def _reopen_window_open(complaint: Complaint) -> bool:
     return rules.within_reopen_window(ended_at(complaint), clock.now(), days)
 
 
+def complainant_may_reopen(complaint: Complaint) -> bool:
+    """Return whether the complainant may still reopen (answered or closed, within the window)."""
+    return complaint.status in (Status.ANSWERED, Status.CLOSED) and _reopen_window_open(complaint)
+
+
 def _reopen(complaint: Complaint, actor: User | None, reason: str) -> None:
     if not _reopen_window_open(complaint):
         raise WorkflowError(_("The complaint can only be reopened within %(days)s days of its "

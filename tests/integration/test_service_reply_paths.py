@@ -51,7 +51,8 @@ def test_sms_reply_goes_as_sms_and_its_proof_is_a_message(ctx, factory):
     assert "Berkas Anda lengkap." in row.body_text and row.message_id is None
     assert send_outbox()["sent"] == 1  # no Twilio configured: the outbox log
     (proof,) = db.session.scalars(select(ReplyProof)).all()
-    assert proof.kind == ProofKind.MESSAGE and proof.reference == f"outbox-log:{row.idempotency_key}"
+    assert proof.kind == ProofKind.MESSAGE
+    assert proof.reference == f"outbox-log:{row.idempotency_key}"
 
 
 def test_anonymous_without_contact_gets_nothing_but_the_tracking_page(ctx, factory):
