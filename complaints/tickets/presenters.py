@@ -67,8 +67,9 @@ def _call(raw: str) -> str:
     from complaints.messaging.forms import DIRECTION_LABELS, MEDIUM_LABELS
 
     direction, _sep, medium = raw.partition("/")
-    return " ".join(str(table.get(value, value)) for table, value in (
-        (DIRECTION_LABELS, direction), (MEDIUM_LABELS, medium)))
+    tables: tuple[dict, dict] = (DIRECTION_LABELS, MEDIUM_LABELS)
+    return " ".join(str(table.get(value, value)) for table, value in zip(
+        tables, (direction, medium), strict=True))
 
 
 def _dispatch(raw: str) -> str:
