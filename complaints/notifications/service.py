@@ -9,6 +9,7 @@ an address was given (free, and it carries the tracking link), else SMS to the p
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale, get_locale
@@ -63,7 +64,10 @@ def render_message(name: str, language: str, **context) -> tuple[str, str]:
     context.setdefault("office_email", config["OFFICE_EMAIL"])
     context.setdefault("office_phone", config["OFFICE_PHONE"])
     context.setdefault("office_address", config["OFFICE_ADDRESS"])
-    context.setdefault("tracking_url", base + config["TRACKING_PATH"])
+    tracking = base + config["TRACKING_PATH"]
+    if context.get("number"):  # the tracking form opens with the number filled in
+        tracking += "?" + urlencode({"nomor": context["number"]})
+    context.setdefault("tracking_url", tracking)
     with force_locale(language):
         text = render_template(f"email/{name}.{language}.txt", **context)
     first, _, rest = text.lstrip().partition("\n")

@@ -50,7 +50,8 @@ def test_web_form_sends_the_email_receipt_with_the_real_tracking_link(app, clien
         assert entry["kind"] == "acknowledgement" and code in entry["body"]
         # The link in the message opens the tracking page, which takes the number and code.
         path = re.search(r"https?://[^/\s]+(/\S*)", entry["body"]).group(1)
-    assert client.get(path).status_code == 200
+    page = client.get(path)
+    assert page.status_code == 200 and number in page.get_data(as_text=True)
 
 
 def test_web_form_in_english_with_only_a_phone_gets_an_sms_receipt(app, client):
