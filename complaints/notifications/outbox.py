@@ -195,8 +195,10 @@ def mark_failed(message_id: int, worker: str, error: str, now: datetime,
             _note_undelivered(row)
         else:
             row.status = OutStatus.FAILED
-            row.next_attempt_at = now + backoff(row.attempts, config["OUTBOX_RETRY_BASE_SECONDS"],
-                                                config["OUTBOX_RETRY_MAX_SECONDS"])
+            wait = backoff(row.attempts, config["OUTBOX_RETRY_BASE_SECONDS"],
+                           config["OUTBOX_RETRY_MAX_SECONDS"])
+            # A retry of an SMS that would fall in the quiet hours waits for the morning.
+            row.next_attempt_at = first_attempt_at(row.channel, now + wait)
         return row.status
 
 

@@ -111,3 +111,16 @@ def test_rejection_reply_is_sent_too(ctx, factory):
     closing.reject(cid, None, people["registrar"], "Bukan kewenangan pengaduan.")
     assert [r.kind for r in outbox_rows(cid)] == ["reply"]
     assert "reply" in kinds(cid)
+
+
+def test_sms_retry_falling_in_quiet_hours_waits_for_morning(ctx, factory, frozen_clock):
+    from complaints.core import clock
+    from complaints.notifications import outbox
+
+    frozen_clock(datetime(2026, 11, 23, 13, 59, 30, tzinfo=UTC))  # 20:59:30 WIB
+    complaint, _code = factory.complaint(channel=Channel.WEB, complainant_email=None,
+                                         complainant_phone="081234567890", acknowledge=True)
+    (envelope,) = outbox.claim("w1", clock.now(), 10, 300)
+    outbox.mark_failed(envelope.id, "w1", "twilio 429", clock.now(), permanent=False)
+    (row,) = outbox_rows(complaint.id)
+    assert row.next_attempt_at == datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 07:00 WIB
