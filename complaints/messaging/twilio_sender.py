@@ -8,6 +8,7 @@ letter), so the worker needs no translation.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from complaints.core import clock
 from complaints.messaging import phone
 from complaints.notifications.senders import PermanentError, TransientError, register_sender
 
+log = logging.getLogger(__name__)
 CHANNELS = ("sms", "whatsapp")
 MAX_BODY = 1600  # Twilio refuses longer bodies (error 21617); replies are fitted before
 TWILIO_API_HOST = "https://api.twilio.com"
@@ -177,8 +179,11 @@ class OutboxSender:
                       envelope.idempotency_key, status_callback_url(self.config), self.config)
         # Its own transaction, before the outbox marks the row sent: a status callback that
         # arrives first still finds the row to join (statuses only move forward).
-        record_status(result.provider_id, result.status or "queued",
-                      outbox_key=envelope.idempotency_key)
+        try:
+            record_status(result.provider_id, result.status or "queued",
+                          outbox_key=envelope.idempotency_key)
+        except Exception:  # noqa: BLE001 - Twilio took it: a retry would send it twice
+            log.exception("status of %s not recorded", result.provider_id)
         return result.provider_id
 
     def close(self) -> None:
