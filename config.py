@@ -123,7 +123,7 @@ class Config:
     # Our Message-IDs end in this domain (default: the domain of MAIL_DEFAULT_SENDER).
     MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN")
     # Where the public tracking page lives, for the link in every message.
-    TRACKING_PATH = env_str("TRACKING_PATH", "/track")
+    TRACKING_PATH = env_str("TRACKING_PATH", "/lacak")
 
     # The outbox worker (flask outbox send, or the scheduler's send_outbox job).
     OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 50)

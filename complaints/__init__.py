@@ -70,6 +70,9 @@ def _init_extensions(app: Flask) -> None:
     login.login_message_category = "info"
     login.user_loader(accounts.load_user)
     import complaints.models  # noqa: F401  (every table registered on the metadata)
+    from complaints.messaging import twilio_sender
+
+    twilio_sender.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -52,6 +52,12 @@ JOBS: tuple[Job, ...] = (
         "Remind holders before due dates; tell Kepala Bidang and Sekretaris when overdue"),
     Job("refresh_due_dates", "complaints.workflow.jobs:refresh_due_dates", timedelta(days=1),
         "Recompute due dates of open complaints (holiday data or settings changed)"),
+    Job("send_outbox", "complaints.notifications.jobs:send_outbox", timedelta(seconds=60),
+        "Send due outbox messages (email, SMS, WhatsApp), retrying with backoff"),
+    Job("poll_imap", "complaints.mail.jobs:poll_imap", timedelta(seconds=120),
+        "Fetch the office mailbox over IMAP (does nothing without MAIL_IMAP_HOST)"),
+    Job("purge_held_uploads", "complaints.public.jobs:purge_held_uploads", timedelta(hours=1),
+        "Delete files held for a public form that was never submitted"),
 )
 
 

@@ -62,11 +62,10 @@ def complaint_record(data: dict) -> IntakeRecord:
 
 
 def file_complaint(record: IntakeRecord) -> IntakeResult:
-    """File the complaint through the one intake (channel api), then send the receipt."""
+    """File the complaint through the one intake (channel api); the receipt goes out with it."""
     record.channel = Channel.API
-    result = create_complaint(record)
-    public.send_receipt(result.complaint, result.access_code)
-    return result
+    record.acknowledge = True
+    return create_complaint(record)
 
 
 def lookup(number: str, code: str) -> Complaint:

@@ -81,6 +81,11 @@ def seed_demo() -> list[tuple[str, str]]:
     from complaints.workflow.seed import seed_workflow_demo
 
     seed_workflow_demo()
+    from complaints.notifications.jobs import send_outbox
+
+    # Deliver the receipts and notices now (to the outbox log without SMTP/Twilio), so the
+    # demo's outbox page shows them before the scheduler runs; SMS in quiet hours wait.
+    send_outbox()
     return users
 
 
@@ -146,6 +151,7 @@ def _demo_complaints() -> None:
          (Status.CLOSED, Weight.RINGAN)),
     ]
     for record, target in samples:
+        record.acknowledge = True  # as the intake form does: a contact gets the receipt
         result = create_complaint(record, actor=loket)
         if target:
             _advance(result.complaint.id, target[0], target[1], ids)

@@ -54,6 +54,9 @@ def _record(form: IntakeForm, channel: Channel) -> IntakeRecord:
         type_id=form.type_id.data,
         division_id=form.division_id.data,
         uploads=form.files.uploads,
+        # The service guarantee: the complainant hears of the registration when a contact
+        # (email, mobile) was given; letters without one get nothing.
+        acknowledge=True,
     )
     for name in ("letter_number", "letter_date", "contact_number", "officer_on_duty_id",
                  "lapor_tracking_id", "channel_note"):

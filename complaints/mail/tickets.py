@@ -148,6 +148,10 @@ def attach_reply(row: InboundMail, complaint: Complaint, parsed: ParsedMail) -> 
     """Add the complainant's answer to their complaint; headers change nothing else."""
     uploads, refused = checked_uploads(parsed.attachments)
     event = record_event(complaint, "complainant_message", note=body_of(parsed), public=True)
+    # Imported here: workflow builds on the channels' tables. An answer restarts the clock.
+    from complaints.workflow.handling import resume_clock_if_paused
+
+    resume_clock_if_paused(complaint, None, note=Channel.EMAIL.value)
     for upload in uploads:
         attachments.store(complaint, upload, None, public=True)
     _note_refused(complaint, refused)

@@ -20,7 +20,7 @@ def render(name: str, language: str, **context) -> str:
     language = language if language in LANGUAGES else "id"
     cfg = current_app.config
     context.setdefault("office", cfg["OFFICE_SHORT_NAME"])
-    context.setdefault("track_url", cfg["PUBLIC_BASE_URL"].rstrip("/"))
+    context.setdefault("track_url", cfg["PUBLIC_BASE_URL"].rstrip("/") + cfg["TRACKING_PATH"])
     text = render_template(f"sms/{name}_{language}.txt", **context)
     return " ".join(text.split())
 
@@ -62,9 +62,8 @@ def record(message, complaint: Complaint, template: str, language: str,
 
 
 def enqueue_for_sending(ack: Acknowledgement) -> None:
-    """Integration point with the outbox: enqueue the acknowledgement (same transaction).
+    """Put the acknowledgement in the outbox, in the same transaction (held in quiet hours)."""
+    from complaints.notifications import outbox
 
-    At merge this becomes the outbox's enqueue(ack.channel, "acknowledgement", ack.number,
-    idempotency_key=ack.key, body_text=ack.body, language=ack.language,
-    complaint_id=ack.complaint_id); until then the row above is the record.
-    """
+    outbox.enqueue(ack.channel, "acknowledgement", ack.number, idempotency_key=ack.key,
+                   body_text=ack.body, language=ack.language, complaint_id=ack.complaint_id)

@@ -33,6 +33,35 @@ def simulate(sender: str, body: str, whatsapp: bool) -> None:
         click.echo(f"answer: {outcome.reply}")
 
 
+@twilio_cli.command("post")
+@click.option("--from", "sender", required=True, help="The sender, e.g. 081234567890.")
+@click.option("--body", required=True, help="The message text.")
+@click.option("--whatsapp", is_flag=True, help="Arrive as a WhatsApp message.")
+@click.option("--url", default=None, help="Where the app listens (default PUBLIC_BASE_URL).")
+def post(sender: str, body: str, whatsapp: bool, url: str | None) -> None:
+    """Post a message to the running app's webhook, signed with TWILIO_AUTH_TOKEN as Twilio does."""
+    import requests
+    from flask import current_app
+    from twilio.request_validator import RequestValidator
+
+    from complaints.messaging import phone
+
+    cfg = current_app.config
+    if not cfg.get("TWILIO_AUTH_TOKEN"):
+        raise click.ClickException("set TWILIO_AUTH_TOKEN (the same for the app and this command)")
+    path = "/webhooks/twilio/messages"
+    sid = "SMpost" + secrets.token_hex(13)
+    params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": "ACdemo",
+              "From": phone.address("whatsapp" if whatsapp else "sms", sender),
+              "To": cfg.get("TWILIO_SMS_FROM") or "", "Body": body, "NumSegments": "1",
+              "NumMedia": "0"}
+    public = cfg["PUBLIC_BASE_URL"].rstrip("/")
+    signature = RequestValidator(cfg["TWILIO_AUTH_TOKEN"]).compute_signature(public + path, params)
+    response = requests.post((url or public).rstrip("/") + path, data=params, timeout=10,
+                             headers={"X-Twilio-Signature": signature})
+    click.echo(f"{response.status_code} (MessageSid {sid}): {response.text.strip()}")
+
+
 @twilio_cli.command("send-test")
 @click.argument("to")
 @click.option("--whatsapp", is_flag=True)

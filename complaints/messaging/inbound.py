@@ -134,6 +134,9 @@ def _append(message: Inbound, complaint_id: int, text: str, language: str) -> Ou
             _row(message, complaint_id, created=False)
             record_event(complaint, "complainant_message", None, note=text,
                          to_value=message.channel.value, public=True)
+            from complaints.workflow.handling import resume_clock_if_paused
+
+            resume_clock_if_paused(complaint, None, note=message.channel.value)
             complaint.updated_at = clock.now()
             acks.record(message, complaint, "added", language)
     except IntegrityError:

@@ -76,11 +76,11 @@ def _upsert(provider_id: str, status: str, error_code: str | None,
 
 
 def on_delivery_failure(row: DeliveryStatus) -> None:
-    """Integration point with the outbox: a sent message finally failed (same transaction).
+    """Mark the outbox row not delivered and note it on the complaint (same transaction)."""
+    from complaints.notifications import outbox
 
-    At merge: find the outbox row by row.outbox_key (or by provider id = row.provider_id),
-    mark it undelivered and note it on the complaint, as the outbox does for dead letters.
-    """
+    detail = f"twilio {row.status}" + (f" (error {row.error_code})" if row.error_code else "")
+    outbox.mark_undelivered(row.outbox_key, row.provider_id, detail)
 
 
 def status_of(provider_id: str) -> str | None:

@@ -1,12 +1,14 @@
 """Sends one SMS or WhatsApp message through Twilio, or to the local outbox log.
 
-The outbox (complaints.notifications) calls send() for each claimed message and turns
-TransientSendError into a retry with backoff and PermanentSendError into a dead letter.
+The outbox (complaints.notifications) calls send() for each claimed message; the errors
+below are the outbox's own TransientError (retry with backoff) and PermanentError (dead
+letter), so the worker needs no translation.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,9 @@ from twilio.rest import Client
 
 from complaints.core import clock
 from complaints.messaging import phone
+from complaints.notifications.senders import PermanentError, TransientError, register_sender
 
+log = logging.getLogger(__name__)
 CHANNELS = ("sms", "whatsapp")
 MAX_BODY = 1600  # Twilio refuses longer bodies (error 21617); replies are fitted before
 TWILIO_API_HOST = "https://api.twilio.com"
@@ -32,11 +36,11 @@ class SendError(Exception):
     """The message was not accepted by the provider."""
 
 
-class TransientSendError(SendError):
+class TransientSendError(SendError, TransientError):
     """Worth retrying later: 429, 5xx, timeouts, connection errors."""
 
 
-class PermanentSendError(SendError):
+class PermanentSendError(SendError, PermanentError):
     """Never worth retrying: invalid number (21211), unverified sender, bad request."""
 
 
@@ -169,8 +173,17 @@ class OutboxSender:
 
     def send(self, envelope) -> str:
         """Send an outbox envelope (channel, recipient, body_text, idempotency_key)."""
+        from complaints.messaging.status import record_status
+
         result = send(envelope.channel, envelope.recipient, envelope.body_text or "",
                       envelope.idempotency_key, status_callback_url(self.config), self.config)
+        # Its own transaction, before the outbox marks the row sent: a status callback that
+        # arrives first still finds the row to join (statuses only move forward).
+        try:
+            record_status(result.provider_id, result.status or "queued",
+                          outbox_key=envelope.idempotency_key)
+        except Exception:  # noqa: BLE001 - Twilio took it: a retry would send it twice
+            log.exception("status of %s not recorded", result.provider_id)
         return result.provider_id
 
     def close(self) -> None:
@@ -180,3 +193,9 @@ class OutboxSender:
 def outbox_sender_factory(config: dict) -> OutboxSender | None:
     """Return the sender for the outbox, or None (use the outbox's log) without Twilio."""
     return OutboxSender(config) if is_configured(config) else None
+
+
+def init_app(app) -> None:
+    """Plug the Twilio sender into the outbox for the SMS and WhatsApp channels."""
+    for channel in CHANNELS:
+        register_sender(channel, outbox_sender_factory)

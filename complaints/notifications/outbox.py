@@ -75,11 +75,21 @@ def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency
         message_id=make_msgid("out", domain=message_id_domain())
         if channel == OutChannel.EMAIL else None,
         in_reply_to=in_reply_to, references=references, status=OutStatus.PENDING,
-        attempts=0, next_attempt_at=now, created_at=now, updated_at=now,
+        attempts=0, next_attempt_at=first_attempt_at(channel, now), created_at=now,
+        updated_at=now,
     )
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def first_attempt_at(channel: OutChannel, now: datetime) -> datetime:
+    """Return when a new message may first go: SMS and WhatsApp wait out the quiet hours."""
+    if channel not in (OutChannel.SMS, OutChannel.WHATSAPP):
+        return now
+    from complaints.messaging.quiet import next_allowed_for_app
+
+    return next_allowed_for_app(now)
 
 
 def backoff(attempts: int, base_seconds: int, max_seconds: int) -> timedelta:
@@ -144,6 +154,29 @@ def mark_sent(message_id: int, worker: str, provider_id: str | None, now: dateti
         row.updated_at = now
         row.lease_until = None
         row.last_error = None
+        _prove_reply(row, now)
+
+
+# The reply proof a sent reply stands for, per channel (letters are proven by their number).
+PROOF_KIND_OF_CHANNEL = {OutChannel.EMAIL: "email", OutChannel.SMS: "message",
+                         OutChannel.WHATSAPP: "message"}
+
+
+def _prove_reply(row: OutboxMessage, now: datetime) -> None:
+    """Record that a staff reply reached the complainant, so the complaint can be closed."""
+    kind = PROOF_KIND_OF_CHANNEL.get(row.channel)
+    if row.kind != "reply" or row.complaint_id is None or kind is None:
+        return
+    complaint = db.session.get(Complaint, row.complaint_id)
+    if complaint is None:
+        return
+    # Imported here: workflow builds on notifications, not the other way round.
+    from complaints.workflow.closing import add_proof
+    from complaints.workflow.rules import ProofKind
+
+    add_proof(complaint, ProofKind(kind), reference=row.message_id or row.provider_id
+              or row.idempotency_key, actor=None, happened_at=now,
+              note=f"{row.channel.value} {row.recipient}")
 
 
 def mark_failed(message_id: int, worker: str, error: str, now: datetime,
@@ -162,8 +195,10 @@ def mark_failed(message_id: int, worker: str, error: str, now: datetime,
             _note_undelivered(row)
         else:
             row.status = OutStatus.FAILED
-            row.next_attempt_at = now + backoff(row.attempts, config["OUTBOX_RETRY_BASE_SECONDS"],
-                                                config["OUTBOX_RETRY_MAX_SECONDS"])
+            wait = backoff(row.attempts, config["OUTBOX_RETRY_BASE_SECONDS"],
+                           config["OUTBOX_RETRY_MAX_SECONDS"])
+            # A retry of an SMS that would fall in the quiet hours waits for the morning.
+            row.next_attempt_at = first_attempt_at(row.channel, now + wait)
         return row.status
 
 
@@ -224,6 +259,26 @@ def complaint_for_message_ids(message_ids: list[str]) -> int | None:
         if found is not None:
             return int(found)
     return None
+
+
+def mark_undelivered(idempotency_key: str | None, provider_id: str | None,
+                     detail: str) -> OutboxMessage | None:
+    """Dead-letter a sent message the provider later reported undelivered (caller's transaction)."""
+    clauses = []
+    if idempotency_key:
+        clauses.append(OutboxMessage.idempotency_key == idempotency_key)
+    if provider_id:
+        clauses.append(OutboxMessage.provider_id == provider_id)
+    if not clauses:
+        return None
+    row = db.session.scalar(select(OutboxMessage).where(or_(*clauses)).limit(1))
+    if row is None or row.status == OutStatus.DEAD:
+        return row
+    row.status = OutStatus.DEAD
+    row.last_error = detail[:ERROR_MAX]
+    row.updated_at = clock.now()
+    _note_undelivered(row)
+    return row
 
 
 def mark_bounced(message_ids: list[str], detail: str) -> list[int]:

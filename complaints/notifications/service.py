@@ -1,12 +1,15 @@
 """What other domains call: acknowledgements, replies and notices put in the outbox.
 
 Every function runs inside the caller's transaction, so the message is committed
-together with what caused it (or not at all).
+together with what caused it (or not at all). Each message takes one route (route_of):
+the channel the complaint came in when it is email, SMS or WhatsApp; otherwise email when
+an address was given (free, and it carries the tracking link), else SMS to the phone.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale, get_locale
@@ -16,10 +19,15 @@ from complaints.core import clock
 from complaints.extensions import db
 from complaints.notifications import outbox
 from complaints.notifications.models import ComplaintLanguage, OutboxMessage, OutChannel
-from complaints.tickets.models import Complaint, ComplaintEvent, Status
+from complaints.tickets.models import Channel, Complaint, ComplaintEvent, Status
 from complaints.tickets.service import record_event
 
 ACK_KIND = "acknowledgement"
+MESSAGE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+# Channels whose staff reply travels as an email or a text message; letters, calls and
+# meetings are answered the way they came (letters domain, call log) and only get notices.
+REPLY_BY_MESSAGE = frozenset({Channel.EMAIL, Channel.SMS, Channel.WHATSAPP, Channel.WEB,
+                              Channel.API, Channel.LAINNYA})
 NOTICE_STATUSES = {Status.ANSWERED: "answered", Status.CLOSED: "closed"}
 REFERENCES_MAX = 10
 
@@ -56,7 +64,10 @@ def render_message(name: str, language: str, **context) -> tuple[str, str]:
     context.setdefault("office_email", config["OFFICE_EMAIL"])
     context.setdefault("office_phone", config["OFFICE_PHONE"])
     context.setdefault("office_address", config["OFFICE_ADDRESS"])
-    context.setdefault("tracking_url", base + config["TRACKING_PATH"])
+    tracking = base + config["TRACKING_PATH"]
+    if context.get("number"):  # the tracking form opens with the number filled in
+        tracking += "?" + urlencode({"nomor": context["number"]})
+    context.setdefault("tracking_url", tracking)
     with force_locale(language):
         text = render_template(f"email/{name}.{language}.txt", **context)
     first, _, rest = text.lstrip().partition("\n")
@@ -99,22 +110,55 @@ def _enqueue_email(complaint: Complaint, kind: str, key: str, template: str,
     )
 
 
-def acknowledgement_allowed(address: str) -> bool:
-    """Return whether the sender address is under its daily acknowledgement cap."""
-    cap = current_app.config["MAIL_ACK_PER_SENDER_PER_DAY"]
+def route_of(complaint: Complaint) -> tuple[str, str] | None:
+    """Return (channel, address) the complainant hears from us on, or None (no contact)."""
+    from complaints.messaging import phone, replies
+
+    if complaint.channel in MESSAGE_CHANNELS:
+        return replies.reply_route(complaint)
+    if complaint.complainant_email:
+        return OutChannel.EMAIL.value, complaint.complainant_email
+    try:
+        number = phone.normalise(complaint.complainant_phone or "")
+    except phone.InvalidNumber:
+        return None
+    # An Indonesian landline (+62 761 ...) cannot take an SMS; mobiles start +628.
+    if number.startswith("+62") and not number.startswith("+628"):
+        return None
+    return OutChannel.SMS.value, number
+
+
+def _enqueue_text(complaint: Complaint, route: tuple[str, str], kind: str, key: str,
+                  template: str, event_id: int | None = None, **context) -> OutboxMessage:
+    """Queue an SMS or WhatsApp message from templates/sms (held in quiet hours)."""
+    from complaints.messaging import acks
+
+    language = language_of(complaint)
+    body = acks.render(template, language, number=complaint.number, **context)
+    return outbox.enqueue(route[0], kind, route[1], idempotency_key=key, body_text=body,
+                          language=language, complaint_id=complaint.id, event_id=event_id)
+
+
+def acknowledgement_allowed(address: str, channel: str = "email") -> bool:
+    """Return whether the address is under its daily acknowledgement cap."""
+    setting = "MAIL_ACK_PER_SENDER_PER_DAY" if channel == "email" else "SMS_ACK_DAILY_CAP"
     since = clock.now() - timedelta(days=1)
-    return outbox.count_recent(address, ACK_KIND, since) < cap
+    return outbox.count_recent(address, ACK_KIND, since) < current_app.config[setting]
 
 
 def on_complaint_created(complaint: Complaint, access_code: str | None,
                          language: str | None = None) -> OutboxMessage | None:
     """Queue the acknowledgement: number, access code, tracking link, nothing the sender wrote."""
     set_language(complaint, language)
-    if not complaint.complainant_email or not access_code:
+    route = route_of(complaint)
+    if route is None or not access_code:
         return None
-    if not acknowledgement_allowed(complaint.complainant_email):
+    if not acknowledgement_allowed(route[1], route[0]):
         record_event(complaint, "acknowledgement_skipped", note="daily cap per sender reached")
         return None
+    if route[0] != OutChannel.EMAIL.value:
+        return _enqueue_text(complaint, route, ACK_KIND, f"ack:{complaint.id}",
+                             "acknowledgement", access_code=access_code)
     return _enqueue_email(
         complaint, ACK_KIND, f"ack:{complaint.id}", "acknowledgement",
         headers={"Auto-Submitted": "auto-replied"}, access_code=access_code,
@@ -123,11 +167,21 @@ def on_complaint_created(complaint: Complaint, access_code: str | None,
 
 
 def on_public_reply(complaint: Complaint, event: ComplaintEvent) -> OutboxMessage | None:
-    """Queue the staff's public answer, threaded into the complainant's conversation."""
+    """Queue the staff's public answer on the complaint's route (email threaded, or a text)."""
+    route = route_of(complaint)
+    if route is None or complaint.channel not in REPLY_BY_MESSAGE:
+        return None  # no contact: the tracking page shows it; letters go by the letters domain
     if event.id is None:
         db.session.flush()
-    return _enqueue_email(complaint, "reply", f"reply:{event.id}", "reply",
-                          event_id=event.id, text=event.note or "")
+    if route[0] == OutChannel.EMAIL.value:
+        return _enqueue_email(complaint, "reply", f"reply:{event.id}", "reply",
+                              event_id=event.id, text=event.note or "")
+    from complaints.messaging import replies
+
+    return outbox.enqueue(
+        route[0], "reply", route[1], idempotency_key=f"reply:{event.id}",
+        body_text=replies.render_reply(complaint, event.note or "", language_of(complaint)),
+        language=language_of(complaint), complaint_id=complaint.id, event_id=event.id)
 
 
 def on_status_changed(complaint: Complaint, old, new,
@@ -139,6 +193,12 @@ def on_status_changed(complaint: Complaint, old, new,
     if event is not None and event.id is None:
         db.session.flush()
     marker = event.id if event is not None else _next_marker(complaint, kind)
+    route = route_of(complaint)
+    if route is None:
+        return None
+    if route[0] != OutChannel.EMAIL.value:
+        return _enqueue_text(complaint, route, kind, f"{kind}:{complaint.id}:{marker}", kind,
+                             event_id=event.id if event else None)
     return _enqueue_email(complaint, kind, f"{kind}:{complaint.id}:{marker}", kind,
                           headers={"Auto-Submitted": "auto-generated"},
                           event_id=event.id if event else None,

@@ -194,6 +194,18 @@ class MessageForm(FlaskForm):
     files = FilesField(_l("Attachment (optional)"))
 
 
+class ReopenForm(FlaskForm):
+    """The complainant's request to reopen an answered complaint."""
+
+    reason = TextAreaField(
+        _l("Why does the answer not settle your complaint?"),
+        validators=[
+            DataRequired(message=_l("Please say why.")),
+            Length(max=10000, message=TOO_LONG),
+        ],
+    )
+
+
 class RatingForm(FlaskForm):
     """The complainant's rating of the handling (SKM scale)."""
 

@@ -19,6 +19,9 @@ from complaints.tickets import attachments
 from complaints.tickets.codes import check_access_code, hash_access_code
 from complaints.tickets.models import Channel, Complaint, Service, Status
 from complaints.tickets.service import record_event
+from complaints.workflow import closing
+from complaints.workflow.handling import resume_clock_if_paused
+from complaints.workflow.service import WorkflowError
 
 # Checked when the number is unknown, so that a wrong number costs the same as a wrong code.
 _DUMMY_HASH = hash_access_code("0000-0000-0000")
@@ -60,20 +63,12 @@ def service_by_code(code: str) -> Service | None:
     return db.session.scalar(select(Service).where(Service.code == code, Service.active.is_(True)))
 
 
-def submit(record: IntakeRecord) -> IntakeResult:
-    """File a complaint from the website through the one intake, then send the receipt."""
+def submit(record: IntakeRecord, language: str | None = None) -> IntakeResult:
+    """File a complaint from the website; the receipt goes to the contact given (same commit)."""
     record.channel = Channel.WEB
-    result = create_complaint(record)
-    send_receipt(result.complaint, result.access_code)
-    return result
-
-
-def send_receipt(complaint: Complaint, access_code: str | None) -> None:
-    """Hook: send the receipt (number + access code) to the contact given, when channels exist.
-
-    Nothing is sent yet: the notifications outbox is wired here at merge.
-    """
-    return None
+    record.acknowledge = True
+    record.language = language or record.language
+    return create_complaint(record)
 
 
 def normalize_number(number: str) -> str:
@@ -109,9 +104,24 @@ def add_message(complaint_id: int, text: str, uploads: list[attachments.Upload])
     if complaint.status in MESSAGE_CLOSED:
         raise PublicError("closed")
     record_event(complaint, "complainant_message", None, note=text.strip(), public=True)
+    # The answer to an information request restarts a paused clock.
+    resume_clock_if_paused(complaint, None, note=Channel.WEB.value)
     for upload in uploads:
         attachments.store(complaint, upload, None, public=True)
         record_event(complaint, "attachment", None, note=upload.filename, public=True)
+
+
+def can_reopen(complaint: Complaint) -> bool:
+    """Return whether the complainant may reopen the complaint now (within the window)."""
+    return closing.complainant_may_reopen(complaint)
+
+
+def reopen(complaint_id: int, text: str) -> Complaint:
+    """Reopen an answered or closed complaint at the complainant's request."""
+    try:
+        return closing.reopen_by_complainant(complaint_id, text)
+    except WorkflowError as exc:
+        raise PublicError(str(exc)) from exc
 
 
 def can_rate(complaint: Complaint) -> bool:
@@ -159,12 +169,12 @@ class PublicEvent:
     """A line of the public timeline."""
 
     at: datetime
-    kind: str  # created, status, reply, complainant_message, attachment
+    kind: str  # created, status, reply, info_request, complainant_message, attachment
     value: str | None
     note: str | None
 
 
-PUBLIC_KINDS = ("created", "reply", "complainant_message", "attachment")
+PUBLIC_KINDS = ("created", "reply", "info_request", "complainant_message", "attachment")
 # Status changes shown to the complainant; "triaged" is internal bookkeeping.
 PUBLIC_STATUSES = {s.value for s in Status} - {Status.TRIAGED.value}
 

@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
@@ -24,7 +25,7 @@ from complaints.extensions import db, limiter
 from complaints.intake import catalog
 from complaints.intake.service import IntakeRecord
 from complaints.public import held_uploads, service
-from complaints.public.forms import ComplaintForm, MessageForm, RatingForm, TrackForm
+from complaints.public.forms import ComplaintForm, MessageForm, RatingForm, ReopenForm, TrackForm
 from complaints.tickets.models import Channel, Complaint, Confidentiality, Kind
 
 bp = Blueprint("public", __name__)
@@ -131,7 +132,7 @@ def complain():
     if form.validate_on_submit():
         record = _record(form)
         record.uploads = held_uploads.load(token) + form.files.uploads
-        result = service.submit(record)
+        result = service.submit(record, language=str(get_locale() or "") or None)
         held_uploads.discard(token)
         session[RECEIPT_KEY] = {"id": result.complaint.id, "code": result.access_code}
         _remember(result.complaint)
@@ -226,7 +227,8 @@ def tracked():
     return _render_tracked(complaint)
 
 
-def _render_tracked(complaint: Complaint, message_form=None, rating_form=None, status=200):
+def _render_tracked(complaint: Complaint, message_form=None, rating_form=None, status=200,
+                    reopen_form=None):
     rating = service.rating_of(complaint.id)
     if rating_form is None:
         rating_form = RatingForm(formdata=None, obj=None)
@@ -241,6 +243,8 @@ def _render_tracked(complaint: Complaint, message_form=None, rating_form=None, s
         rating=rating,
         can_message=complaint.status not in service.MESSAGE_CLOSED,
         can_rate=service.can_rate(complaint) and service.rating_editable(rating),
+        reopen_form=reopen_form or ReopenForm(formdata=None),
+        can_reopen=service.can_reopen(complaint),
     ), status
 
 
@@ -260,6 +264,26 @@ def message():
         flash(_("This complaint is closed. Please send a new complaint."), "error")
         return redirect(url_for("public.tracked"))
     flash(_("Thank you. Your message was added to the complaint."), "success")
+    return redirect(url_for("public.tracked"))
+
+
+@bp.post("/lacak/buka-kembali")
+@limiter.limit(lambda: _config("PUBLIC_MESSAGE_LIMIT"), key_func=_ip_key, deduct_when=_created)
+def reopen():
+    """Reopen an answered or closed complaint within the window, with the reason."""
+    complaint = _tracked()
+    if complaint is None:
+        return redirect(url_for("public.track"))
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _render_tracked(complaint, reopen_form=form)
+    try:
+        service.reopen(complaint.id, form.reason.data)
+    except service.PublicError:
+        flash(_("This complaint can no longer be reopened. Please send a new complaint."),
+              "error")
+        return redirect(url_for("public.tracked"))
+    flash(_("Your complaint was reopened. The office will look at it again."), "success")
     return redirect(url_for("public.tracked"))
 
 

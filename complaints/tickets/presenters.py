@@ -28,6 +28,70 @@ EVENT_TITLES = {
     "delivery_failed": _l("Message not delivered"),
     "delivery_retry": _l("Message queued again"),
     "acknowledgement_skipped": _l("Acknowledgement not sent"),
+    "letter_created": _l("Reply letter numbered"),
+    "letter_sent": _l("Reply letter dispatched"),
+    "call_logged": _l("Call or fax logged"),
+}
+# What an outgoing message was for (outbox kinds), in delivery_failed/delivery_retry lines.
+MESSAGE_KINDS = {
+    "acknowledgement": _l("Acknowledgement"),
+    "reply": _l("Reply"),
+    "answered": _l("Notice: answered"),
+    "closed": _l("Notice: closed"),
+    "letter": _l("Letter"),
+}
+# The outbox's channels that are not complaint channels.
+OUT_CHANNELS = {"letter": _l("Letter")}
+
+
+def _weight(raw: str) -> str:
+    return label("weight", raw)
+
+
+def _message_kind(raw: str) -> str:
+    return str(MESSAGE_KINDS.get(raw, raw))
+
+
+def _out_channel(raw: str) -> str:
+    return str(OUT_CHANNELS[raw]) if raw in OUT_CHANNELS else label("channel", raw)
+
+
+def _proof(raw: str) -> str:
+    # Imported when shown: the workflow domain builds on tickets, not the other way round.
+    from complaints.workflow.labels import proof_label
+
+    return proof_label(raw)
+
+
+def _call(raw: str) -> str:
+    from complaints.messaging.forms import DIRECTION_LABELS, MEDIUM_LABELS
+
+    direction, _sep, medium = raw.partition("/")
+    tables: tuple[dict, dict] = (DIRECTION_LABELS, MEDIUM_LABELS)
+    return " ".join(str(table.get(value, value)) for table, value in zip(
+        tables, (direction, medium), strict=True))
+
+
+def _dispatch(raw: str) -> str:
+    from complaints.letters.forms import DISPATCH_LABELS
+
+    return str(DISPATCH_LABELS.get(raw, raw))  # type: ignore[call-overload]
+
+
+def _keep(raw: str) -> str:
+    return raw
+
+
+# How to read (from_value, to_value) of the newer event kinds; None: not shown.
+VALUE_READERS = {
+    "suggestion": (_weight, _weight),
+    "coordination": (None, _weight),
+    "reply_proof": (None, _proof),
+    "delivery_failed": (_message_kind, _out_channel),
+    "delivery_retry": (_message_kind, _out_channel),
+    "call_logged": (_call, None),
+    "letter_sent": (_dispatch, _keep),
+    "letter_created": (None, _keep),
 }
 
 
@@ -66,9 +130,25 @@ def event_text(event, locale: str = "id") -> str:
                  channel=_value("created", event.note, locale))
     if event.from_value is None and event.to_value is None:
         return title
+    if event.kind in VALUE_READERS:
+        return _read(title, event)
     return _("%(title)s: %(a)s → %(b)s", title=title,
              a=_value(event.kind, event.from_value, locale),
              b=_value(event.kind, event.to_value, locale))
+
+
+def _read(title: str, event) -> str:
+    """Return "title: value" or "title: a → b" with the values made readable."""
+    readers = VALUE_READERS[event.kind]
+    values = [reader(raw) for reader, raw in zip(readers, (event.from_value, event.to_value),
+                                                 strict=True) if reader and raw]
+    if not values:
+        return title
+    if len(values) == 1:
+        return _("%(title)s: %(value)s", title=title, value=values[0])
+    if event.kind == "suggestion":  # a change from one value to the other
+        return _("%(title)s: %(a)s → %(b)s", title=title, a=values[0], b=values[1])
+    return _("%(title)s: %(a)s (%(b)s)", title=title, a=values[0], b=values[1])
 
 
 def human_duration(delta: timedelta) -> str:

@@ -65,6 +65,14 @@ def _refresh_due_dates(complaint: Complaint) -> None:
     refresh_due_dates(complaint)
 
 
+def _notify_status(complaint: Complaint, old, new, event: ComplaintEvent) -> None:
+    # Imported here: notifications builds on tickets. Every status change passes here, so
+    # the answered/closed notices are queued in the same transaction as the change.
+    from complaints.notifications.service import on_status_changed
+
+    on_status_changed(complaint, old, new, event)
+
+
 def _text(value) -> str | None:
     if value is None:
         return None
@@ -99,6 +107,8 @@ def apply_changes(complaint: Complaint, actor: User | None, note: str | None = N
         else:
             events.append(record_event(complaint, kind, actor, from_value=old, to_value=new,
                                        note=note))
+        if field == "status":
+            _notify_status(complaint, old, new, events[-1])
     if events:
         complaint.updated_at = clock.now()
         from complaints.workflow.deadline_service import DEADLINE_FIELDS

@@ -21,7 +21,7 @@ from complaints.workflow import rules
 from complaints.workflow.labels import lazy_label, lazy_proof_kinds, office_text
 from complaints.workflow.models import Forwarding, ReplyProof
 from complaints.workflow.rules import Action, ProofKind
-from complaints.workflow.service import WorkflowError, _required, acting
+from complaints.workflow.service import WorkflowError, _required, acting, public_reply
 
 ENDED_STATUSES = ("answered", "closed", "rejected", "forwarded")
 
@@ -120,7 +120,7 @@ def reject(complaint_id: int, version: int | None, actor: User, reason: str | No
     reason = _required(reason, _("A rejection needs a reason."))
     with acting(complaint_id, version, actor, Action.REJECT) as complaint:
         apply_changes(complaint, actor, note=reason, status=Status.REJECTED)
-        record_event(complaint, "reply", actor, note=reason, public=True)
+        public_reply(complaint, actor, reason)
         complaint.closed_at = clock.now()
     return complaint
 
@@ -135,7 +135,7 @@ def forward(complaint_id: int, version: int | None, actor: User, agency: str | N
                          at=clock.now(), by_id=actor.id)
         db.session.add(row)
         apply_changes(complaint, actor, note=f"{agency}: {reason}", status=Status.FORWARDED)
-        record_event(complaint, "reply", actor, public=True, note=office_text(lambda: gettext(
+        public_reply(complaint, actor, office_text(lambda: gettext(
             "Your complaint is outside the authority of this office and was forwarded to "
             "%(agency)s. Reason: %(reason)s", agency=agency, reason=reason)))
         complaint.closed_at = clock.now()
@@ -157,6 +157,11 @@ def _reopen_window_open(complaint: Complaint) -> bool:
         return True
     days = current_app.config["WORKFLOW_REOPEN_DAYS"]
     return rules.within_reopen_window(ended_at(complaint), clock.now(), days)
+
+
+def complainant_may_reopen(complaint: Complaint) -> bool:
+    """Return whether the complainant may still reopen (answered or closed, within the window)."""
+    return complaint.status in (Status.ANSWERED, Status.CLOSED) and _reopen_window_open(complaint)
 
 
 def _reopen(complaint: Complaint, actor: User | None, reason: str) -> None:

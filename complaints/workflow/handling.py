@@ -20,7 +20,7 @@ from complaints.workflow import rules
 from complaints.workflow.labels import office_text
 from complaints.workflow.models import Coordination
 from complaints.workflow.rules import Action
-from complaints.workflow.service import WorkflowError, _required, acting
+from complaints.workflow.service import WorkflowError, _required, acting, public_reply
 
 
 def office_today() -> date:
@@ -33,7 +33,7 @@ def reply(complaint_id: int, version: int | None, actor: User, text: str | None
     """Record a public reply to the complainant (shown on the tracking page)."""
     text = _required(text, _("The reply is empty."))
     with acting(complaint_id, version, actor, Action.REPLY) as complaint:
-        event = record_event(complaint, "reply", actor, note=text, public=True)
+        event = public_reply(complaint, actor, text)
     return event
 
 
@@ -138,7 +138,7 @@ def answer(complaint_id: int, version: int | None, actor: User, text: str | None
     """Give the answer (the decision for sedang/berat) and mark the complaint answered."""
     text = _required(text, _("The answer is empty."))
     with acting(complaint_id, version, actor, Action.ANSWER) as complaint:
-        record_event(complaint, "reply", actor, note=text, public=True)
+        public_reply(complaint, actor, text)
         complaint.follow_up = text
         apply_changes(complaint, actor, status=Status.ANSWERED)
     return complaint

@@ -75,6 +75,7 @@ def seed_workflow_demo() -> None:
         record.source_key = f"demo-{key}"
         if db.session.scalar(select(Complaint.id).where(Complaint.source_key == record.source_key)):
             continue
+        record.acknowledge = True  # the demo outbox log shows the receipts
         result = create_complaint(record, actor=loket)
         if stage is not None:
             _advance(result.complaint.id, stage)

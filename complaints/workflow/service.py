@@ -22,7 +22,7 @@ from complaints.core import clock
 from complaints.core.db import write_transaction
 from complaints.core.labels import label
 from complaints.extensions import db
-from complaints.tickets.models import Complaint, ComplaintType, Status, Weight
+from complaints.tickets.models import Complaint, ComplaintEvent, ComplaintType, Status, Weight
 from complaints.tickets.service import (
     StaleComplaint,
     TicketError,
@@ -99,6 +99,15 @@ def _required(text: str | None, message: str) -> str:
     if not cleaned:
         raise WorkflowError(message)
     return cleaned
+
+
+def public_reply(complaint: Complaint, actor: User | None, text: str) -> ComplaintEvent:
+    """Record a public reply and queue it to the complainant on their route (one transaction)."""
+    from complaints.notifications import service as notifications
+
+    event = record_event(complaint, "reply", actor, note=text, public=True)
+    notifications.on_public_reply(complaint, event)
+    return event
 
 
 def register(complaint_id: int, version: int | None, actor: User,

@@ -26,5 +26,6 @@ ROUTES = [
     ("public.tracked", "GET", "/lacak/pengaduan", same(302)),
     ("public.message", "POST", "/lacak/pesan", same(302)),
     ("public.rate", "POST", "/lacak/nilai", same(302)),
+    ("public.reopen", "POST", "/lacak/buka-kembali", same(302)),
     ("public.forget", "POST", "/lacak/keluar", same(302)),
 ]

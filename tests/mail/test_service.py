@@ -74,7 +74,7 @@ def test_new_complaint_gets_an_acknowledgement_without_the_senders_words(ctx):
     (ack,) = _acks()
     assert ack.recipient == "siti.rahma@contoh.co.id"
     assert complaint.number in ack.subject and complaint.number in ack.body_text
-    assert "/track" in ack.body_text and "Kode akses" in ack.body_text
+    assert "/lacak" in ack.body_text and "Kode akses" in ack.body_text
     for words in ("SIKOT", "Izin praktik belum terbit", "Siti"):
         assert words not in ack.subject + ack.body_text
     assert ack.headers["Auto-Submitted"] == "auto-replied"

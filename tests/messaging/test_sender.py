@@ -100,7 +100,7 @@ def test_without_credentials_messages_go_to_the_log_once_per_key(tmp_path):
     assert entry["to"] == "+6281234567890" and entry["body"] == text and entry["channel"] == "sms"
 
 
-def test_outbox_adapter(tmp_path, standin):
+def test_outbox_adapter(ctx, tmp_path, standin):
     class Envelope:
         channel = "sms"
         recipient = "081234567890"
@@ -110,8 +110,22 @@ def test_outbox_adapter(tmp_path, standin):
     assert twilio_sender.outbox_sender_factory(config(tmp_path, standin, TWILIO_AUTH_TOKEN="")) \
         is None
     sender = twilio_sender.outbox_sender_factory(config(tmp_path, standin))
-    assert sender.send(Envelope()).startswith("SM")
+    sid = sender.send(Envelope())
+    assert sid.startswith("SM")
     assert standin.requests[0].form["StatusCallback"].endswith("?key=reply%3A7")
+    # The first status is recorded with the outbox key, for the callbacks to join.
+    from complaints.extensions import db
+    from complaints.messaging.models import DeliveryStatus
+
+    row = db.session.query(DeliveryStatus).filter_by(provider_id=sid).one()
+    assert row.status == "queued" and row.outbox_key == "reply:7"
+
+
+def test_send_errors_are_the_outbox_errors():
+    from complaints.notifications.senders import PermanentError, TransientError
+
+    assert issubclass(TransientSendError, TransientError)
+    assert issubclass(PermanentSendError, PermanentError)
 
 
 @pytest.mark.parametrize("base,expected", [

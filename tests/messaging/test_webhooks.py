@@ -240,6 +240,6 @@ def test_staff_reply_goes_back_the_way_it_came_and_fits(app, client):
         assert short.endswith(f"{complaint.number}: Izin Anda sudah terbit.")
         long = replies.render_reply(complaint, "Penjelasan panjang sekali. " * 200)
         assert len(long) <= replies.MAX_BODY and long.endswith(
-            "Selengkapnya: https://pengaduan.example.id")
+            "Selengkapnya: https://pengaduan.example.id/lacak")
         complaint.channel = Channel.SURAT
         assert replies.reply_route(complaint) is None

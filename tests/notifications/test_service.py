@@ -95,8 +95,8 @@ def test_status_notices_for_answered_and_closed_only(ctx, factory):
     assert answered.headers["Auto-Submitted"] == "auto-generated"
 
 
-def test_no_email_address_no_message(ctx, factory):
-    complaint = _complaint(factory, complainant_email=None)
+def test_no_contact_no_message(ctx, factory):
+    complaint = _complaint(factory, complainant_email=None, complainant_phone=None)
     assert _reply(complaint.id, "x") is None
 
 
