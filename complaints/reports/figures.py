@@ -158,7 +158,8 @@ def overdue(end: datetime, now: datetime, cal: WorkCalendar) -> dict:
         items.append({
             "number": number, "received": received_day.isoformat(),
             "weight": weight.value if weight else "", "status": status.value,
-            "due": due.astimezone(cal.tz).date().isoformat(), "division": division or "",
+            "due": due.astimezone(cal.tz).date().isoformat() if due else "",
+            "division": division or "",
             "age_days": (today - received_day).days,
             "age_working_days": working_days_between(received_day, today, cal),
         })

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from complaints.accounts.models import Position, User
@@ -38,7 +39,7 @@ class ReportForbidden(ReportError):
 
 def _require(actor: User, position: Position) -> None:
     if position not in positions_of(actor):
-        raise ReportForbidden(f"only the {position.value} may do this")
+        raise ReportForbidden(_l("Your position does not allow this step."))
 
 
 def month_has_ended(year: int, month: int, now: datetime) -> bool:
@@ -55,7 +56,7 @@ def get_report(report_id: int) -> MonthlyReport:
     """Return the report, or raise ReportError."""
     report = db.session.get(MonthlyReport, report_id)
     if report is None:
-        raise ReportError("unknown report")
+        raise ReportError(_l("unknown report"))
     return report
 
 
@@ -88,7 +89,7 @@ def compile_report(year: int, month: int, actor: User | None = None) -> MonthlyR
     if actor is not None:
         _require(actor, Position.REGISTRAR)
     if not month_has_ended(year, month, clock.now()):
-        raise ReportError("the month has not ended: only the provisional view is available")
+        raise ReportError(_l("the month has not ended: only the provisional view is available"))
     report = report_of(year, month)
     if report is None:
         report = MonthlyReport(year=year, month=month, created_at=clock.now())
@@ -106,9 +107,9 @@ def compile_report(year: int, month: int, actor: User | None = None) -> MonthlyR
 def _editable(report: MonthlyReport) -> ReportVersion:
     current = report.current
     if current.frozen:
-        raise ReportError("an approved report cannot be edited: make a correction")
+        raise ReportError(_l("an approved report cannot be edited: make a correction"))
     if current.status != VersionStatus.DRAFT:
-        raise ReportError("only a draft can be edited")
+        raise ReportError(_l("only a draft can be edited"))
     return current
 
 
@@ -142,7 +143,7 @@ def submit(report_id: int, actor: User) -> ReportVersion:
     report = get_report(report_id)
     version = _editable(report)
     if not month_has_ended(report.year, report.month, clock.now()):
-        raise ReportError("a month that has not ended cannot be submitted")
+        raise ReportError(_l("a month that has not ended cannot be submitted"))
     version.status = VersionStatus.SUBMITTED
     version.submitted_at, version.submitted_by_id = clock.now(), actor.id
     _tell(Position.SEKRETARIS, "report_submitted", report, version)
@@ -152,7 +153,7 @@ def submit(report_id: int, actor: User) -> ReportVersion:
 def _submitted(report: MonthlyReport) -> ReportVersion:
     current = report.current
     if current.status != VersionStatus.SUBMITTED:
-        raise ReportError("the report is not waiting for examination")
+        raise ReportError(_l("the report is not waiting for examination"))
     return current
 
 
@@ -162,7 +163,7 @@ def return_report(report_id: int, actor: User, note: str) -> ReportVersion:
     _require(actor, Position.SEKRETARIS)
     note = (note or "").strip()
     if not note:
-        raise ReportError("write what must be corrected")
+        raise ReportError(_l("write what must be corrected"))
     report = get_report(report_id)
     version = _submitted(report)
     version.status = VersionStatus.RETURNED
@@ -184,9 +185,9 @@ def resolve_note(note_id: int, actor: User, response: str) -> ReportNote:
     _require(actor, Position.REGISTRAR)
     note = db.session.get(ReportNote, note_id)
     if note is None:
-        raise ReportError("unknown note")
+        raise ReportError(_l("unknown note"))
     if note.resolved_at is not None:
-        raise ReportError("the note is already resolved")
+        raise ReportError(_l("the note is already resolved"))
     note.resolved_at, note.resolved_by_id = clock.now(), actor.id
     note.response = (response or "").strip()[:NARRATIVE_MAX]
     return note
@@ -199,7 +200,7 @@ def approve(report_id: int, actor: User) -> ReportVersion:
     report = get_report(report_id)
     version = _submitted(report)
     if unresolved_notes(report):
-        raise ReportError("the report has unresolved return notes")
+        raise ReportError(_l("the report has unresolved return notes"))
     for older in report.versions:
         if older.status == VersionStatus.APPROVED:
             older.status = VersionStatus.SUPERSEDED
@@ -220,7 +221,7 @@ def acknowledge(report_id: int, actor: User) -> ReportVersion:
     _require(actor, Position.KADIS)
     version = get_report(report_id).current
     if version.status != VersionStatus.APPROVED:
-        raise ReportError("only an approved report can be acknowledged")
+        raise ReportError(_l("only an approved report can be acknowledged"))
     if version.acknowledged_at is None:
         version.acknowledged_at, version.acknowledged_by_id = clock.now(), actor.id
     return version
@@ -232,10 +233,10 @@ def correct(report_id: int, actor: User, reason: str) -> ReportVersion:
     _require(actor, Position.REGISTRAR)
     reason = (reason or "").strip()
     if not reason:
-        raise ReportError("give the reason for the correction")
+        raise ReportError(_l("give the reason for the correction"))
     report = get_report(report_id)
     if report.current.status != VersionStatus.APPROVED:
-        raise ReportError("only an approved report can be corrected")
+        raise ReportError(_l("only an approved report can be corrected"))
     return _new_version(report, actor, reason=reason[:NARRATIVE_MAX], copy_from=report.current)
 
 

@@ -76,14 +76,14 @@ def test_the_whole_review_and_who_may_do_each_step(ctx, factory, people, backend
     assert draft.number == 2 and draft.summary == "Ringkasan"
     service.save_narrative(report_id, _u(people, "registrar"), "Ringkasan 2", "S", "R")
     service.submit(report_id, _u(people, "registrar"))
-    with pytest.raises(ReportError, match="unresolved"):
+    with pytest.raises(ReportError, match="belum diselesaikan"):
         service.approve(report_id, _u(people, "sekretaris"))
     report = service.get_report(report_id)
     note = service.unresolved_notes(report)[0]
     with pytest.raises(ReportForbidden):
         service.resolve_note(note.id, _u(people, "sekretaris"), "ok")
     service.resolve_note(note.id, _u(people, "registrar"), "Sudah dilengkapi")
-    with pytest.raises(ReportError, match="approved"):
+    with pytest.raises(ReportError, match="disetujui"):
         service.acknowledge(report_id, _u(people, "kadis"))
     approved = service.approve(report_id, _u(people, "sekretaris"))
     assert approved.status == VersionStatus.APPROVED and approved.register_rows == 5
