@@ -52,6 +52,9 @@ JOBS: tuple[Job, ...] = (
         "Remind holders before due dates; tell Kepala Bidang and Sekretaris when overdue"),
     Job("refresh_due_dates", "complaints.workflow.jobs:refresh_due_dates", timedelta(days=1),
         "Recompute due dates of open complaints (holiday data or settings changed)"),
+    Job("compile_monthly_report", "complaints.reports.jobs:compile_previous_month",
+        timedelta(days=1),
+        "On the first working day of a month, compile last month's report draft"),
 )
 
 

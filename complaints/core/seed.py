@@ -81,6 +81,9 @@ def seed_demo() -> list[tuple[str, str]]:
     from complaints.workflow.seed import seed_workflow_demo
 
     seed_workflow_demo()
+    from complaints.reports.seed import seed_reports_demo
+
+    seed_reports_demo()
     return users
 
 
