@@ -180,11 +180,12 @@ def unresolved_notes(report: MonthlyReport) -> list[ReportNote]:
 
 
 @transactional
-def resolve_note(note_id: int, actor: User, response: str) -> ReportNote:
-    """Mark a return note resolved with the Secretariat's response."""
+def resolve_note(note_id: int, actor: User, response: str,
+                 report_id: int | None = None) -> ReportNote:
+    """Mark a return note (of the given report, when given) resolved with a response."""
     _require(actor, Position.REGISTRAR)
     note = db.session.get(ReportNote, note_id)
-    if note is None:
+    if note is None or (report_id is not None and note.version.report_id != report_id):
         raise ReportError(_l("unknown note"))
     if note.resolved_at is not None:
         raise ReportError(_l("the note is already resolved"))

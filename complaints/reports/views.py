@@ -174,7 +174,8 @@ def correct(report_id: int):
 @require_position(REGISTRAR)
 def resolve_note(report_id: int, note_id: int):
     """Mark a return note resolved with a response."""
-    _step(service.resolve_note, note_id, current_user, request.form.get("response", ""))
+    _step(service.resolve_note, note_id, current_user, request.form.get("response", ""),
+          report_id)
     return _back(report_id)
 
 
@@ -228,4 +229,5 @@ def report_status(version) -> str:
 def _report_helpers():
     from complaints.core.labels import label
 
-    return {"report_status": report_status, "label": label}
+    return {"report_status": report_status, "label": label,
+            "can_read_reports": lambda: holds(*READERS)}

@@ -147,3 +147,22 @@ def test_a_correction_after_approval_is_a_new_version_with_a_reason(ctx, factory
     statuses = [v.status for v in service.get_report(report_id).versions]
     assert statuses == [VersionStatus.SUPERSEDED, VersionStatus.APPROVED]
     assert db.session.scalar(select(func.count()).select_from(Complaint)) == 8
+
+
+def test_confidential_identities_never_enter_the_snapshot(ctx, factory, people, backend):
+    clock.set_now(wib(2026, 5, 4, 9))
+    factory.complaint(complainant_name="Rahasia Sekali", confidentiality="rahasia")
+    factory.complaint(complainant_name="Budi Terbuka")
+    clock.set_now(wib(2026, 6, 2, 9))
+    report = service.compile_report(2026, 5, _u(people, "registrar"))
+    other = service.compile_report(2026, 4, _u(people, "registrar"))
+    service.submit(report.id, _u(people, "registrar"))
+    service.return_report(report.id, _u(people, "sekretaris"), "Periksa lagi")
+    note = service.unresolved_notes(service.get_report(report.id))[0]
+    with pytest.raises(ReportError):
+        service.resolve_note(note.id, _u(people, "registrar"), "ok", other.id)
+    service.resolve_note(note.id, _u(people, "registrar"), "ok", report.id)
+    service.submit(report.id, _u(people, "registrar"))
+    version = service.approve(report.id, _u(people, "sekretaris"))
+    names = sorted(r.complainant for r in snapshot_rows(version.id))
+    assert names == ["", "Budi Terbuka"]
