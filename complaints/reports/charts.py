@@ -42,7 +42,7 @@ def bar_chart(items: list[tuple[str, int]], title: str) -> Markup:
 def line_chart(labels: list[str], series: list[tuple[str, list[int]]], title: str) -> Markup:
     """Return a line chart of several series over the same labels as an SVG element."""
     height, left, bottom, top_pad = 240, 40, 40, 30
-    plot_w, plot_h = WIDTH - left - 10, height - bottom - top_pad
+    plot_w, plot_h = WIDTH - left - 30, height - bottom - top_pad
     top = max([v for _n, values in series for v in values] + [1])
     step = plot_w / max(len(labels) - 1, 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '

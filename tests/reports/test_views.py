@@ -85,3 +85,42 @@ def test_kadis_reads_it_on_the_dashboard_and_acknowledges(app, client, factory, 
     auth.login("rep_sek")
     assert client.get("/").headers["Location"].endswith("/staff/dashboard/sekretaris")
     assert client.post(f"/staff/reports/{report_id}/acknowledge").status_code == 403
+
+
+def test_the_demo_story_through_the_pages(app, client, factory, auth):
+    with app.app_context():
+        build_march(factory)
+    clock.set_now(AFTER)
+    factory.user("story_reg", positions=[("registrar", None)])
+    factory.user("story_sek", positions=[("sekretaris", None)])
+    factory.user("story_kadis", positions=[("kadis", None)])
+    auth.login("story_reg")
+    assert "2026-03" in client.get("/staff/reports/provisional?month=2026-03").get_data(True)
+    answer = client.post("/staff/reports/compile", data={"month": "2026-03"})
+    url = answer.headers["Location"]
+    report_id = int(url.rsplit("/", 1)[1])
+    client.post(f"{url}/narrative", data={"summary": "Ringkasan", "conclusions": "S",
+                                          "recommendations": "R"})
+    client.post(f"{url}/submit")
+    auth.logout()
+    auth.login("story_sek")
+    assert f"/staff/reports/{report_id}" in client.get("/staff/dashboard/sekretaris").get_data(True)
+    client.post(f"{url}/return", data={"note": "Tambahkan analisis"})
+    auth.logout()
+    auth.login("story_reg")
+    page = client.get(url).get_data(as_text=True)
+    assert "Tambahkan analisis" in page
+    note_id = int(re.search(r"/notes/(\d+)/resolve", page).group(1))
+    client.post(f"{url}/notes/{note_id}/resolve", data={"response": "Sudah"})
+    client.post(f"{url}/submit")
+    auth.logout()
+    auth.login("story_sek")
+    client.post(f"{url}/approve")
+    auth.logout()
+    auth.login("story_kadis")
+    assert f"/staff/reports/{report_id}" in client.get("/staff/dashboard/kadis").get_data(True)
+    client.post(f"{url}/acknowledge")
+    with app.app_context():
+        version = service.get_report(report_id).current
+        assert version.number == 2 and version.acknowledged_at is not None
+        assert version.register_rows == 5
