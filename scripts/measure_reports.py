@@ -49,6 +49,26 @@ def measure(label: str, fn, trace: bool = True):
     return result
 
 
+def breakdown(now, cal) -> None:
+    """Print the time of each part of the compilation."""
+    from datetime import timedelta
+
+    from complaints.reports import figures as f
+
+    start, end = f.month_bounds(2026, 10, cal.tz)
+    offset = timedelta(hours=7)
+    for name, fn in (("tables", lambda: f.tables(start, end)),
+                     ("answered in month", lambda: f.answered_in(start, end)),
+                     ("closed in month", lambda: f.closed_in(start, end)),
+                     ("timeliness + percentiles", lambda: f.timeliness(start, end, cal, offset)),
+                     ("overdue", lambda: f.overdue(end, now, cal)),
+                     ("satisfaction", lambda: f.satisfaction(start, end)),
+                     ("12-month trend", lambda: f.trend(2026, 10, cal.tz))):
+        started = time.perf_counter()
+        fn()
+        print(f"    {name:<26} {time.perf_counter() - started:6.2f} s", flush=True)
+
+
 def main(sizes: list[int]) -> None:
     bindir = find_bindir()
     assert bindir, "no PostgreSQL binaries"
@@ -101,6 +121,7 @@ def run(app, sizes: list[int]) -> None:
         print(f"  in October 2026: {month} complaints", flush=True)
         measure("compile figures (Oct)", lambda: compile_figures(2026, 10, clock.now(),
                                                                  work_calendar()))
+        breakdown(clock.now(), work_calendar())
         for old in db.session.scalars(select(MonthlyReport)):
             db.session.execute(text("DELETE FROM report_register_row"))
             db.session.execute(text("DELETE FROM report_note"))

@@ -24,7 +24,7 @@ from complaints.register.filters import Period, RegisterFilter
 from complaints.register.pdf import render_pdf
 from complaints.register.service import iter_rows
 from complaints.reports.models import ReportVersion
-from complaints.reports.snapshot import _frozen, snapshot_rows
+from complaints.reports.snapshot import live_row, snapshot_rows
 from complaints.reports.tables import charts_of, headline, tables_of
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +65,7 @@ def register_lines(version: ReportVersion, viewer: User) -> Iterator[dict]:
         return
     flt = RegisterFilter(period=Period(version.report.year, version.report.month))
     for position, live in enumerate(iter_rows(flt, viewer, "id", where="report_export"), 1):
-        yield _frozen(live, position, version.id)
+        yield live_row(live, position)
 
 
 def write_pdf(version: ReportVersion, target: IO[bytes]) -> None:
@@ -112,8 +112,10 @@ def _register_sheet(wb: Workbook, version: ReportVersion, viewer: User) -> None:
     heads = (_("Register number"), _("Date received"), _("Complainant"), _("Channel"), _("Type"),
              _("Weight"), _("Status"), _("Summary"), _("Follow-up"))
     ws.append([_cell(ws, h, bold=True) for h in heads])
+    tz = office_tz()
     for line in register_lines(version, viewer):
-        ws.append([_cell(ws, line["number"]), _cell(ws, line["received_at"]),
+        received = line["received_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        ws.append([_cell(ws, line["number"]), _cell(ws, received),
                    _cell(ws, line["complainant"]), _cell(ws, label("channel", line["channel"])),
                    _cell(ws, line["type_name"]), _cell(ws, label("weight", line["weight"])),
                    _cell(ws, label("status", line["status"])), _cell(ws, line["summary"]),

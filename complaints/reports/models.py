@@ -120,7 +120,7 @@ class SnapshotRow(Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("report_version.id"))
     position: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(32))
-    received_at: Mapped[str] = mapped_column(String(20))  # office time, as printed
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     complainant: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(20))
     type_name: Mapped[str] = mapped_column(String(120))

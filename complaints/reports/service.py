@@ -208,7 +208,7 @@ def approve(report_id: int, actor: User) -> ReportVersion:
     now = clock.now()
     version.figures = compile_figures(report.year, report.month, now, work_calendar())
     version.compiled_at = now
-    version.register_rows = freeze_register(version, actor)
+    version.register_rows = freeze_register(version)
     version.status = VersionStatus.APPROVED
     version.approved_at, version.approved_by_id = now, actor.id
     _tell(Position.KADIS, "report_delivered", report, version)
