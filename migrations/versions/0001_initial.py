@@ -307,7 +307,7 @@ def upgrade():
     sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=32), nullable=False),
-    sa.Column('received_at', sa.String(length=20), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
     sa.Column('complainant', sa.String(length=200), nullable=False),
     sa.Column('channel', sa.String(length=20), nullable=False),
     sa.Column('type_name', sa.String(length=120), nullable=False),
