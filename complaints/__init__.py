@@ -88,13 +88,16 @@ def _register_blueprints(app: Flask) -> None:
     from complaints.notifications.views import bp as notifications_bp
     from complaints.public.views import bp as public_bp
     from complaints.register.views import bp as register_bp
+    from complaints.reports.dashboard_views import bp as dashboards_bp
+    from complaints.reports.views import bp as reports_bp
     from complaints.tickets.catalogue_views import bp as catalogue_bp
     from complaints.tickets.views import bp as tickets_bp
     from complaints.workflow.deadline_views import bp as deadlines_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, catalogue_bp, intake_bp, tickets_bp,
                       inbox_bp, deadlines_bp, public_bp, notifications_bp, mail_bp,
-                      messaging_bp, twilio_bp, letters_bp, register_bp):
+                      messaging_bp, twilio_bp, letters_bp, register_bp, reports_bp,
+                      dashboards_bp):
         app.register_blueprint(blueprint)
 
     from complaints.workflow.admin_views import bp as workflow_admin_bp

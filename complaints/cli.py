@@ -140,10 +140,11 @@ def init_app(app: Flask) -> None:
     from complaints.mail.cli import mail_cli
     from complaints.messaging.cli import twilio_cli
     from complaints.notifications.cli import outbox_cli
+    from complaints.reports.cli import demo_cli, reports_cli
     from complaints.scheduler_cli import jobs_cli, scheduler_cli
     from complaints.workflow.calendar_cli import calendar_cli
 
     groups = (seed_cli, users_cli, i18n_cli, scheduler_cli, jobs_cli, calendar_cli, outbox_cli,
-              mail_cli, twilio_cli)
+              mail_cli, twilio_cli, reports_cli, demo_cli)
     for group in groups:
         app.cli.add_command(group)

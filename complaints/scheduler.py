@@ -58,6 +58,9 @@ JOBS: tuple[Job, ...] = (
         "Fetch the office mailbox over IMAP (does nothing without MAIL_IMAP_HOST)"),
     Job("purge_held_uploads", "complaints.public.jobs:purge_held_uploads", timedelta(hours=1),
         "Delete files held for a public form that was never submitted"),
+    Job("compile_monthly_report", "complaints.reports.jobs:compile_previous_month",
+        timedelta(days=1),
+        "On the first working day of a month, compile last month's report draft"),
 )
 
 

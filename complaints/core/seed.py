@@ -81,6 +81,9 @@ def seed_demo() -> list[tuple[str, str]]:
     from complaints.workflow.seed import seed_workflow_demo
 
     seed_workflow_demo()
+    from complaints.reports.seed import seed_reports_demo
+
+    seed_reports_demo()
     from complaints.notifications.jobs import send_outbox
 
     # Deliver the receipts and notices now (to the outbox log without SMTP/Twilio), so the

@@ -24,8 +24,15 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def landing_url() -> str:
-    """Return where a logged-in user starts: the queue, or the admin pages for admins only."""
-    from complaints.accounts.permissions import Perm, has_perm
+    """Return where a logged-in user starts: a dashboard, the queue, or the admin pages."""
+    from complaints.accounts.models import Position
+    from complaints.accounts.permissions import Perm, has_perm, positions_of
+
+    held = positions_of(current_user)
+    if Position.KADIS in held and "dashboards.kadis" in current_app.view_functions:
+        return url_for("dashboards.kadis")
+    if Position.SEKRETARIS in held and "dashboards.sekretaris" in current_app.view_functions:
+        return url_for("dashboards.sekretaris")
 
     if not has_perm(current_user, Perm.QUEUE) and has_perm(current_user, Perm.ADMIN):
         return url_for("admin.users")

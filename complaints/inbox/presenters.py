@@ -21,7 +21,9 @@ def notice_text(notice: Notification) -> str:
     params = dict(notice.params or {})
     if "due" in params:
         params["due"] = format_datetime(datetime.fromisoformat(params["due"]), "medium")
-    template = TEXTS.get(notice.key)
+    from complaints.reports.presenters import TEXTS as REPORT_TEXTS
+
+    template = TEXTS.get(notice.key) or REPORT_TEXTS.get(notice.key)
     if template is None:
         return notice.key
     return str(template) % params

@@ -98,6 +98,14 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_keyword_rule')),
     sa.UniqueConstraint('keyword', name=op.f('uq_keyword_rule_keyword'))
     )
+    op.create_table('monthly_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_monthly_report')),
+    sa.UniqueConstraint('year', 'month', name='uq_monthly_report_year_month')
+    )
     op.create_table('rate_limit_counter',
     sa.Column('key', sa.String(length=255), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
@@ -182,6 +190,37 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_day_off')),
     sa.UniqueConstraint('day', name=op.f('uq_day_off_day'))
     )
+    op.create_table('report_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'submitted', 'returned', 'approved', 'superseded', name='versionstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('figures', sa.JSON(), nullable=False),
+    sa.Column('compiled_at', sa.DateTime(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('conclusions', sa.Text(), nullable=False),
+    sa.Column('recommendations', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('acknowledged_at', sa.DateTime(), nullable=True),
+    sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
+    sa.Column('register_rows', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['acknowledged_by_id'], ['user_account.id'], name=op.f('fk_report_version_acknowledged_by_id_user_account')),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user_account.id'], name=op.f('fk_report_version_approved_by_id_user_account')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_report_version_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['report_id'], ['monthly_report.id'], name=op.f('fk_report_version_report_id_monthly_report')),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['user_account.id'], name=op.f('fk_report_version_submitted_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_version')),
+    sa.UniqueConstraint('report_id', 'number', name='uq_report_version_report_number')
+    )
+    with op.batch_alter_table('report_version', schema=None) as batch_op:
+        batch_op.create_index('ix_report_version_status', ['status'], unique=False)
+
     op.create_table('service',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -256,6 +295,7 @@ def upgrade():
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index('ix_complaint_channel_id', ['channel', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_closed_at', ['closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_complainant_email'), ['complainant_email'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_complainant_phone'), ['complainant_phone'], unique=False)
         batch_op.create_index('ix_complaint_division_id_id', ['division_id', 'id'], unique=False)
@@ -264,6 +304,42 @@ def upgrade():
         batch_op.create_index('ix_complaint_next_due_at_id', ['next_due_at', 'id'], unique=False)
         batch_op.create_index('ix_complaint_received_at_id', ['received_at', 'id'], unique=False)
         batch_op.create_index('ix_complaint_status_id', ['status', 'id'], unique=False)
+
+    op.create_table('report_note',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('response', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_report_note_author_id_user_account')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_report_note_resolved_by_id_user_account')),
+    sa.ForeignKeyConstraint(['version_id'], ['report_version.id'], name=op.f('fk_report_note_version_id_report_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_note'))
+    )
+    with op.batch_alter_table('report_note', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_note_version_id'), ['version_id'], unique=False)
+
+    op.create_table('report_register_row',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=32), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('complainant', sa.String(length=200), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('type_name', sa.String(length=120), nullable=False),
+    sa.Column('weight', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('summary', sa.String(length=300), nullable=False),
+    sa.Column('follow_up', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['report_version.id'], name=op.f('fk_report_register_row_version_id_report_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_register_row'))
+    )
+    with op.batch_alter_table('report_register_row', schema=None) as batch_op:
+        batch_op.create_index('ix_report_register_row_version_pos', ['version_id', 'position'], unique=False)
 
     op.create_table('attachment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -323,6 +399,8 @@ def upgrade():
     )
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.create_index('ix_complaint_event_complaint_id_id', ['complaint_id', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_event_complaint_kind_at', ['complaint_id', 'kind', 'at'], unique=False)
+        batch_op.create_index('ix_complaint_event_kind_at', ['kind', 'at'], unique=False)
 
     op.create_table('complaint_language',
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -361,6 +439,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_rating')),
     sa.UniqueConstraint('complaint_id', name=op.f('uq_complaint_rating_complaint_id'))
     )
+    with op.batch_alter_table('complaint_rating', schema=None) as batch_op:
+        batch_op.create_index('ix_complaint_rating_created_at', ['created_at'], unique=False)
+
     op.create_table('escalation_notice',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -641,6 +722,9 @@ def downgrade():
         batch_op.drop_index('ix_escalation_notice_complaint_id')
 
     op.drop_table('escalation_notice')
+    with op.batch_alter_table('complaint_rating', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_rating_created_at')
+
     op.drop_table('complaint_rating')
     with op.batch_alter_table('complaint_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_link_other_id'))
@@ -649,6 +733,8 @@ def downgrade():
     op.drop_table('complaint_link')
     op.drop_table('complaint_language')
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_event_kind_at')
+        batch_op.drop_index('ix_complaint_event_complaint_kind_at')
         batch_op.drop_index('ix_complaint_event_complaint_id_id')
 
     op.drop_table('complaint_event')
@@ -661,6 +747,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attachment_complaint_id'))
 
     op.drop_table('attachment')
+    with op.batch_alter_table('report_register_row', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_register_row_version_pos')
+
+    op.drop_table('report_register_row')
+    with op.batch_alter_table('report_note', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_note_version_id'))
+
+    op.drop_table('report_note')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index('ix_complaint_status_id')
         batch_op.drop_index('ix_complaint_received_at_id')
@@ -670,10 +764,15 @@ def downgrade():
         batch_op.drop_index('ix_complaint_division_id_id')
         batch_op.drop_index(batch_op.f('ix_complaint_complainant_phone'))
         batch_op.drop_index(batch_op.f('ix_complaint_complainant_email'))
+        batch_op.drop_index('ix_complaint_closed_at')
         batch_op.drop_index('ix_complaint_channel_id')
 
     op.drop_table('complaint')
     op.drop_table('service')
+    with op.batch_alter_table('report_version', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_version_status')
+
+    op.drop_table('report_version')
     op.drop_table('day_off')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
@@ -687,6 +786,7 @@ def downgrade():
     op.drop_table('api_token')
     op.drop_table('user_account')
     op.drop_table('rate_limit_counter')
+    op.drop_table('monthly_report')
     op.drop_table('keyword_rule')
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.drop_index('ix_job_run_started_at')

@@ -1,0 +1,1 @@
+"""The monthly report (Laporan Pengaduan Pelayanan Publik), its review and dashboards."""
