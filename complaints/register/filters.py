@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from complaints.tickets.models import Channel, Status, Weight
-from complaints.tickets.queries import QueryError
+from complaints.tickets.queries import QueryError, parse_enum
 
 FILTER_KEYS = frozenset(
     {"month", "year", "channel", "weight", "type", "service", "status", "division", "after"}
@@ -101,15 +101,6 @@ class RegisterFilter:
         return self.args()
 
 
-def _enum(cls, raw: str | None):
-    if not raw:
-        return None
-    try:
-        return cls(raw)
-    except ValueError as exc:
-        raise QueryError(f"unknown value {raw!r}") from exc
-
-
 def _id(raw: str | None) -> int | None:
     if not raw:
         return None
@@ -155,9 +146,9 @@ def parse_filter(args, today: date) -> RegisterFilter:
             raise QueryError(f"parameter given twice: {key}")
     return RegisterFilter(
         period=parse_period(args.get("month"), args.get("year"), today),
-        channel=_enum(Channel, args.get("channel")),
-        weight=_enum(Weight, args.get("weight")),
-        status=_enum(Status, args.get("status")),
+        channel=parse_enum(Channel, args.get("channel")),
+        weight=parse_enum(Weight, args.get("weight")),
+        status=parse_enum(Status, args.get("status")),
         type_id=_id(args.get("type")),
         service_id=_id(args.get("service")),
         division_id=_id(args.get("division")),

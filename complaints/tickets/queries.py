@@ -42,7 +42,8 @@ class QueueFilter:
     extra: dict = field(default_factory=dict)
 
 
-def _enum(cls, raw: str | None):
+def parse_enum(cls, raw: str | None):
+    """Return the enum member for a query value (None when empty), or raise QueryError."""
     if not raw:
         return None
     try:
@@ -72,9 +73,9 @@ def parse_filter(args) -> QueueFilter:
         raise QueryError(f"unknown sort {sort!r}")
     return QueueFilter(
         view=view,
-        status=_enum(Status, args.get("status")),
-        channel=_enum(Channel, args.get("channel")),
-        weight=_enum(Weight, args.get("weight")),
+        status=parse_enum(Status, args.get("status")),
+        channel=parse_enum(Channel, args.get("channel")),
+        weight=parse_enum(Weight, args.get("weight")),
         division_id=_int(args.get("division")),
         type_id=_int(args.get("type")),
         service_id=_int(args.get("service")),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 
 from twilio.request_validator import RequestValidator
-from werkzeug.serving import make_server
 
 from complaints.extensions import db
 from tests.conftest import make_app, truncate_all
+from tests.support.live import serve
 
 TOKEN = "twilio-auth-token-for-tests"
 PUBLIC = "https://pengaduan.example.id"
@@ -55,14 +54,4 @@ def post_signed(client, path: str, params: dict, **kwargs):
                        **kwargs)
 
 
-@contextmanager
-def live_server(app):
-    """Serve the app on loopback with a threaded werkzeug server; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+live_server = serve  # the shared loopback server of tests/support/live.py

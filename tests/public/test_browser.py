@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,11 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-from werkzeug.serving import make_server  # noqa: E402
-
 from complaints.extensions import db  # noqa: E402
 from complaints.tickets.models import Channel, Complaint, Status  # noqa: E402
 from complaints.tickets.service import apply_changes, record_event  # noqa: E402
 from tests.conftest import make_app  # noqa: E402
+from tests.support.live import serve  # noqa: E402
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,12 +74,8 @@ TEXT = {
 @pytest.fixture
 def live_app(tmp_path):
     app = make_app("sqlite", tmp_path)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    with serve(app) as url:
+        yield app, url
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
