@@ -179,3 +179,20 @@ def test_routes_and_document_are_the_same(app, document):
     documented = {(path, method, op["operationId"])
                   for path, item in document["paths"].items() for method, op in item.items()}
     assert routes == documented
+
+
+def test_reports_page_with_the_keyset(app, contract, world):
+    from complaints.reports import service as reports
+
+    with app.app_context():
+        for month in (3, 1, 2):
+            reports.compile_report(2025, month)
+        db.session.remove()
+    kadis = bearer(world.kadis_token)
+    first = contract.call("list_reports", headers=kadis, query_string={"limit": "2"}).get_json()
+    assert [r["month"] for r in first["items"]] == ["2025-03", "2025-02"]
+    assert first["next_after"] == "2025-02"
+    rest = contract.call("list_reports", headers=kadis,
+                         query_string={"limit": "2", "after": first["next_after"]}).get_json()
+    assert [r["month"] for r in rest["items"]] == ["2025-01"] and rest["next_after"] is None
+    assert {r["status"] for r in first["items"] + rest["items"]} == {"draft"}
