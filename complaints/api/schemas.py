@@ -180,3 +180,49 @@ SCHEMAS: dict[str, dict] = {
         "next_after": {"type": ["string", "null"], "description": "Pass as `after`"},
     }, ["period", "total", "rows", "next_after"]),
 }
+
+REPORT_STATUS = {"type": "string",
+                 "enum": ["draft", "submitted", "returned", "approved", "superseded"]}
+_REPORT_FIELDS = {
+    "id": ID, "month": {"type": "string", "examples": ["2026-10"]},
+    "version": ID, "status": REPORT_STATUS,
+    "created_at": TIME, "compiled_at": TIME, "submitted_at": NULLABLE_TIME,
+    "approved_at": NULLABLE_TIME, "acknowledged_at": NULLABLE_TIME,
+}
+USER_REF = {"type": ["string", "null"], "description": "Full name of the user, if any"}
+SCHEMAS.update({
+    "ReportSummary": obj(_REPORT_FIELDS, list(_REPORT_FIELDS)),
+    "ReportPage": obj({
+        "items": {"type": "array", "items": ref("ReportSummary"),
+                  "description": "Newest month first; each with its current version"},
+        "next_after": {"type": ["string", "null"], "description": "Pass as `after` (YYYY-MM)"},
+    }, ["items", "next_after"]),
+    "ReportNote": obj({
+        "id": ID, "version": ID, "author": USER_REF, "note": {"type": "string"},
+        "created_at": TIME, "resolved_at": NULLABLE_TIME,
+        "response": {"type": ["string", "null"]},
+    }, ["id", "version", "author", "note", "created_at", "resolved_at", "response"]),
+    "ReportVersionStep": obj({
+        "version": ID, "status": REPORT_STATUS, "reason": {"type": ["string", "null"]},
+        "created_at": TIME, "submitted_at": NULLABLE_TIME, "submitted_by": USER_REF,
+        "approved_at": NULLABLE_TIME, "approved_by": USER_REF,
+        "acknowledged_at": NULLABLE_TIME, "acknowledged_by": USER_REF,
+    }, ["version", "status", "reason", "created_at", "submitted_at", "submitted_by",
+        "approved_at", "approved_by", "acknowledged_at", "acknowledged_by"]),
+    "ReportDetail": obj({
+        **_REPORT_FIELDS, "current_version": ID, "reason": {"type": ["string", "null"]},
+        "frozen": {"type": "boolean",
+                   "description": "true: approved (or superseded), figures frozen at approval"},
+        "figures": {"type": "object", "description": "The figures of the version (for an "
+                    "approved version those frozen at approval)"},
+        "register_rows": {"type": "integer", "minimum": 0,
+                          "description": "Rows of the register frozen at approval"},
+        "summary": {"type": "string"}, "conclusions": {"type": "string"},
+        "recommendations": {"type": "string"},
+        "notes": {"type": "array", "items": ref("ReportNote"),
+                  "description": "Return notes of every version, oldest first"},
+        "history": {"type": "array", "items": ref("ReportVersionStep"),
+                    "description": "Every version's review steps, oldest first"},
+    }, [*_REPORT_FIELDS, "current_version", "reason", "frozen", "figures", "register_rows",
+        "summary", "conclusions", "recommendations", "notes", "history"]),
+})

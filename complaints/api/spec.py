@@ -125,7 +125,7 @@ def build_document(server_url: str = API_PREFIX) -> dict:
                 "type": "http", "scheme": "bearer",
                 "description": "A personal token made on the user's token page "
                                "(/account/tokens). Scopes: complaints:read, complaints:write, "
-                               "complaints:triage, register:read.",
+                               "complaints:triage, register:read, reports:read.",
             }},
         },
     }

@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from complaints.accounts.models import User
-from complaints.accounts.permissions import Perm, perms_of
+from complaints.accounts.models import Position, User
+from complaints.accounts.permissions import Perm, perms_of, positions_of
 from complaints.accounts.service import add_audit
 from complaints.api.models import ApiToken
 from complaints.core import clock
 from complaints.core.db import transactional, write_transaction
 from complaints.extensions import db
+from complaints.reports.access import READERS
 
 TOKEN_PREFIX = "pgd_"  # noqa: S105 - a marker, not a secret
 # A scope is granted only while the user holds one of these permissions (checked at each use).
@@ -26,11 +27,16 @@ SCOPES: dict[str, frozenset[Perm]] = {
     "complaints:triage": frozenset({Perm.TRIAGE}),
     "register:read": frozenset({Perm.REGISTER}),
 }
+# Scopes granted by position rather than permission (the monthly report's readers).
+SCOPE_POSITIONS: dict[str, frozenset[Position]] = {
+    "reports:read": READERS,
+}
 SCOPE_LABELS = {
     "complaints:read": _l("Read and list complaints with their kartu kendali"),
     "complaints:write": _l("Add notes and replies, change the status"),
     "complaints:triage": _l("Register and triage complaints"),
     "register:read": _l("Read the Buku Pengaduan"),
+    "reports:read": _l("List and read the monthly reports"),
 }
 LAST_USED_PRECISION = timedelta(minutes=1)
 
@@ -46,8 +52,10 @@ def hash_token(token: str) -> str:
 
 def allowed_scopes(user: User | None) -> list[str]:
     """Return the scopes the user's current positions allow, in a fixed order."""
-    perms = perms_of(user)
-    return [scope for scope, needs in SCOPES.items() if perms & needs]
+    perms, positions = perms_of(user), positions_of(user)
+    return [scope for scope in [*SCOPES, *SCOPE_POSITIONS]
+            if perms & SCOPES.get(scope, frozenset())
+            or positions & SCOPE_POSITIONS.get(scope, frozenset())]
 
 
 def effective_scopes(token: ApiToken, user: User) -> set[str]:

@@ -50,4 +50,4 @@ def docs():
 
 def register_operations() -> None:
     """Import the handler modules, which register their operations on bp (once)."""
-    from complaints.api import public_views, staff_views  # noqa: F401
+    from complaints.api import public_views, report_views, staff_views  # noqa: F401

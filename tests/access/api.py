@@ -56,6 +56,8 @@ ROUTES = [
     ("api.add_note", "POST", C + "/notes", same(401)),
     ("api.add_reply", "POST", C + "/replies", same(401)),
     ("api.read_register", "GET", "/api/v1/register", same(401)),
+    ("api.list_reports", "GET", "/api/v1/reports", same(401)),
+    ("api.get_report", "GET", "/api/v1/reports/{report_id}", same(401)),
     ("api_tokens.mine", "GET", "/account/tokens", logged_in(200)),
     ("api_tokens.mine", "POST", "/account/tokens", logged_in(200)),
     ("api_tokens.revoke_mine", "POST", "/account/tokens/{token_id}/revoke",

@@ -114,10 +114,57 @@ def test_staff_operations(app, contract, world):
     assert contract.call("get_complaint", cid).status_code == 401
 
 
-def test_every_operation_has_a_case(client, document, world, app):
+def _approved_report(app, factory, registrar_id: int) -> int:
+    """Compile January 2025, return it once with a note, resolve it and approve version 2."""
+    from complaints.accounts.models import User
+    from complaints.reports import service as reports
+
+    sekretaris = factory.user(positions=[("sekretaris", None)])
+    with app.app_context():
+        registrar = db.session.get(User, registrar_id)
+        boss = db.session.get(User, sekretaris.id)
+        report = reports.compile_report(2025, 1, registrar)
+        reports.submit(report.id, registrar)
+        reports.return_report(report.id, boss, "Lengkapi tabel")
+        note = reports.unresolved_notes(reports.get_report(report.id))[0]
+        reports.resolve_note(note.id, registrar, "Sudah dilengkapi", report.id)
+        reports.submit(report.id, registrar)
+        reports.approve(report.id, boss)
+        report_id = report.id
+        db.session.remove()
+    return report_id
+
+
+def test_report_operations(app, contract, world, factory):
+    report_id = _approved_report(app, factory, world.registrar_id)
+    kadis = bearer(world.kadis_token)
+    page = contract.call("list_reports", headers=kadis).get_json()
+    assert page["items"][0] == {**page["items"][0], "id": report_id, "month": "2025-01",
+                                "version": 2, "status": "approved"}
+    assert page["next_after"] is None
+    rid = {"report_id": report_id}
+    detail = contract.call("get_report", rid, headers=kadis).get_json()
+    assert detail["frozen"] and detail["figures"] and detail["current_version"] == 2
+    assert [n["note"] for n in detail["notes"]] == ["Lengkapi tabel"]
+    assert [h["status"] for h in detail["history"]] == ["returned", "approved"]
+    first = contract.call("get_report", rid, headers=kadis, query_string={"version": "1"})
+    assert first.get_json()["status"] == "returned" and not first.get_json()["frozen"]
+    assert contract.call("get_report", rid, headers=kadis,
+                         query_string={"version": "9"}).status_code == 404
+    assert contract.call("get_report", {"report_id": 999999}, headers=kadis).status_code == 404
+    assert contract.call("list_reports", headers=kadis,
+                         query_string={"after": "2025-01"}).get_json()["items"] == []
+    assert contract.call("list_reports", headers=kadis,
+                         query_string={"after": "2025-13"}).status_code == 400
+    assert contract.call("list_reports", headers=bearer(world.handler_token)).status_code == 403
+    assert contract.call("list_reports").status_code == 401
+
+
+def test_every_operation_has_a_case(client, document, world, app, factory):
     contract = Contract(client, document)
     test_public_operations(contract)
     test_staff_operations(app, contract, world)
+    test_report_operations(app, contract, world, factory)
     assert contract.seen == set(contract.ops), set(contract.ops) - contract.seen
 
 
@@ -132,3 +179,20 @@ def test_routes_and_document_are_the_same(app, document):
     documented = {(path, method, op["operationId"])
                   for path, item in document["paths"].items() for method, op in item.items()}
     assert routes == documented
+
+
+def test_reports_page_with_the_keyset(app, contract, world):
+    from complaints.reports import service as reports
+
+    with app.app_context():
+        for month in (3, 1, 2):
+            reports.compile_report(2025, month)
+        db.session.remove()
+    kadis = bearer(world.kadis_token)
+    first = contract.call("list_reports", headers=kadis, query_string={"limit": "2"}).get_json()
+    assert [r["month"] for r in first["items"]] == ["2025-03", "2025-02"]
+    assert first["next_after"] == "2025-02"
+    rest = contract.call("list_reports", headers=kadis,
+                         query_string={"limit": "2", "after": first["next_after"]}).get_json()
+    assert [r["month"] for r in rest["items"]] == ["2025-01"] and rest["next_after"] is None
+    assert {r["status"] for r in first["items"] + rest["items"]} == {"draft"}

@@ -12,13 +12,14 @@ from tests.api.support import bearer, make_token
 
 READ, WRITE, TRIAGE, REGISTER = ("complaints:read", "complaints:write", "complaints:triage",
                                  "register:read")
+REPORTS = "reports:read"
 ALLOWED = {
     "loket": {READ, WRITE},
-    "registrar": {READ, WRITE, TRIAGE, REGISTER},
+    "registrar": {READ, WRITE, TRIAGE, REGISTER, REPORTS},
     "handler": {READ, WRITE},
     "kabid": {READ, WRITE, REGISTER},
-    "sekretaris": {READ, WRITE, REGISTER},
-    "kadis": {READ, WRITE, REGISTER},
+    "sekretaris": {READ, WRITE, REGISTER, REPORTS},
+    "kadis": {READ, WRITE, REGISTER, REPORTS},
     "admin": set(),
 }
 # (operation, method, url, scope it needs); POSTs carry an empty but valid-looking body.
@@ -32,6 +33,8 @@ OPERATIONS = [
     ("POST", "/api/v1/complaints/{id}/replies", {"version": 1, "text": "x"}, WRITE),
     ("GET", "/api/v1/register", None, REGISTER),
     ("GET", "/api/v1/catalogue", None, READ),
+    ("GET", "/api/v1/reports", None, REPORTS),
+    ("GET", "/api/v1/reports/{id}", None, REPORTS),
 ]
 
 
@@ -109,3 +112,16 @@ def test_unknown_expired_and_malformed_tokens_get_401(app, client, factory):
     for header in ("Bearer pgd_nope", "Basic abc", "Bearer", ""):
         response = client.get("/api/v1/complaints", headers={"Authorization": header})
         assert response.status_code == 401
+
+
+def test_reports_scope_follows_the_report_readers(app, client, factory):
+    """Kabid reads the register but not the monthly reports; a token cannot be made for it."""
+    kabid = factory.user(positions=[("kabid", "perizinan")])
+    with app.app_context(), pytest.raises(tokens.TokenError):
+        tokens.create_token(kabid.id, "x", [REPORTS], db.session.get(User, kabid.id))
+    response = client.get("/api/v1/reports", headers=bearer(make_token(app, kabid)))
+    assert response.status_code == 403
+    kadis = factory.user(positions=[("kadis", None)])
+    token = make_token(app, kadis, scopes=[REPORTS])
+    assert client.get("/api/v1/reports", headers=bearer(token)).status_code == 200
+    assert client.get("/api/v1/complaints", headers=bearer(token)).status_code == 403
