@@ -123,7 +123,7 @@ def extras(bench: Bench, db: Db, ours: Ours) -> None:
     if group is None:
         bench.notes.append(f"{db.kind}: monthly report compile: not available in this build")
     else:
-        argv = os.environ.get("BENCH_REPORT_ARGS", "compile --year 2025 --month 6").split()
+        argv = os.environ.get("BENCH_REPORT_ARGS", "compile 2025-06").split()
         seconds, peak, code, err = timed(ours, [group, *argv])
         if code:
             bench.notes.append(f"{db.kind}: `flask {group} {' '.join(argv)}` failed: {err}")
