@@ -13,10 +13,10 @@ from sqlalchemy import select
 from complaints.accounts.models import User
 from complaints.accounts.permissions import can_view_complaint
 from complaints.core import clock
+from complaints.core import pdf as render
 from complaints.core.db import transactional, write_transaction
 from complaints.core.timefmt import office_tz
 from complaints.extensions import db
-from complaints.letters import render
 from complaints.letters.models import DispatchMethod, ReplyLetter
 from complaints.letters.numbering import (
     LETTER_SEQUENCE,

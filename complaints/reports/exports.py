@@ -19,9 +19,9 @@ from complaints.accounts.models import Position, User
 from complaints.accounts.service import users_with_position
 from complaints.core import clock
 from complaints.core.labels import label
+from complaints.core.pdf import render_pdf
 from complaints.core.timefmt import office_tz
 from complaints.register.filters import Period, RegisterFilter
-from complaints.register.pdf import render_pdf
 from complaints.register.service import iter_rows
 from complaints.reports.models import ReportVersion
 from complaints.reports.snapshot import live_row, snapshot_rows

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from complaints.accounts.models import Assignment, Position, User
 from complaints.core import clock
+from complaints.core import pdf as render
 from complaints.extensions import db
-from complaints.letters import render, service
+from complaints.letters import service
 from complaints.letters.models import DispatchMethod, ReplyLetter
 from complaints.tickets import attachments
 from complaints.tickets.models import Complaint, ComplaintEvent, Weight

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from complaints.accounts.models import AuditLog, Position
 from complaints.accounts.permissions import POSITION_PERMS, Perm
 from complaints.core import clock
+from complaints.core.pdf import StaticOnlyFetcher, render_pdf, static_file
 from complaints.extensions import db
 from complaints.register import pdf
-from complaints.register.pdf import StaticOnlyFetcher, render_pdf
 from complaints.tickets.models import Confidentiality
 from complaints.tickets.service import MASK
 
@@ -270,14 +270,14 @@ def test_the_fetcher_serves_only_real_files_inside_static(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("x")
     (static / "img" / "link.png").symlink_to(secret)
-    fetcher = StaticOnlyFetcher(static)
-    assert fetcher.local_path(logo.as_uri()) == logo.resolve()
+    root = static.resolve()
+    assert static_file(root, logo.as_uri()) == logo.resolve()
     for url in (secret.as_uri(), (static / "img" / "link.png").as_uri(),
                 (static / "img").as_uri(), (static / "img" / "none.png").as_uri(),
                 "file://example.org" + str(logo), "http://127.0.0.1/static/img/logo.png",
                 "data:image/png;base64,iVBORw0KGgo=", logo.as_uri().replace("/img/", "/img/../../")
                 + "secret.txt"):
-        assert fetcher.local_path(url) is None, url
+        assert static_file(root, url) is None, url
 
 
 def test_pdf_too_large_sends_back_with_a_message(app, client, auth, factory):
