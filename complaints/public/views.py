@@ -94,27 +94,21 @@ def service_page(code: str):
     return render_template("public/service.html", service=found)
 
 
+def _post_limit(setting: str, key_func, deduct_when, keyed: bool = False):
+    """Limit POSTs by the configured rate per key; keyed limits skip requests without a key."""
+    return limiter.limit(
+        lambda: _config(setting),
+        key_func=key_func,
+        exempt_when=(lambda: not key_func()) if keyed else None,
+        methods=["POST"],
+        deduct_when=deduct_when,
+    )
+
+
 @bp.route("/adukan", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: _config("PUBLIC_SUBMIT_LIMIT_IP"),
-    key_func=_ip_key,
-    methods=["POST"],
-    deduct_when=_created,
-)
-@limiter.limit(
-    lambda: _config("PUBLIC_SUBMIT_LIMIT_CONTACT"),
-    key_func=_email_key,
-    exempt_when=lambda: not _email_key(),
-    methods=["POST"],
-    deduct_when=_created,
-)
-@limiter.limit(
-    lambda: _config("PUBLIC_SUBMIT_LIMIT_CONTACT"),
-    key_func=_phone_key,
-    exempt_when=lambda: not _phone_key(),
-    methods=["POST"],
-    deduct_when=_created,
-)
+@_post_limit("PUBLIC_SUBMIT_LIMIT_IP", _ip_key, _created)
+@_post_limit("PUBLIC_SUBMIT_LIMIT_CONTACT", _email_key, _created, keyed=True)
+@_post_limit("PUBLIC_SUBMIT_LIMIT_CONTACT", _phone_key, _created, keyed=True)
 def complain():
     """Show the complaint form; file the complaint through the one intake when it is valid."""
     form = ComplaintForm()
@@ -185,19 +179,8 @@ def receipt():
 
 
 @bp.route("/lacak", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: _config("PUBLIC_TRACK_LIMIT_IP"),
-    key_func=_ip_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
-@limiter.limit(
-    lambda: _config("PUBLIC_TRACK_LIMIT_NUMBER"),
-    key_func=_number_key,
-    exempt_when=lambda: not _number_key(),
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@_post_limit("PUBLIC_TRACK_LIMIT_IP", _ip_key, _failed)
+@_post_limit("PUBLIC_TRACK_LIMIT_NUMBER", _number_key, _failed, keyed=True)
 def track():
     """Ask for number + code; one and the same answer for a wrong number or a wrong code."""
     form = TrackForm()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 from jsonschema import Draft202012Validator
-from werkzeug.serving import make_server
 
 from complaints.accounts.models import User
 from complaints.api import tokens
 from complaints.extensions import db
+from tests.support.live import serve
 
 
 def make_token(app, user, scopes=None, **kwargs) -> str:
@@ -52,25 +52,8 @@ def check_response(document: dict, path: str, method: str, response) -> None:
     assert not errors, f"{method} {path} {response.status_code}: {errors[:3]}"
 
 
-class LiveServer:
-    """The app served by werkzeug on a free loopback port, in a thread."""
-
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-
 @contextmanager
 def live_server(app):
-    """Serve the app on loopback for the block; stop it afterwards."""
-    live = LiveServer(app)
-    live.thread.start()
-    try:
-        yield live
-    finally:
-        live.server.shutdown()
-        live.thread.join(timeout=5)
+    """Serve the app on loopback for the block (tests/support/live.py); yield it with .url."""
+    with serve(app) as url:
+        yield SimpleNamespace(url=url)
