@@ -39,6 +39,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_seconds_by_name(name: str) -> dict[str, int]:
+    """Return "job=seconds,..." from the environment as a dict, failing loudly on garbage."""
+    result = {}
+    for item in env_list(name):
+        key, _, value = item.partition("=")
+        if not key.strip() or not value.strip().isdigit():
+            raise RuntimeError(f"{name} must look like 'poll_imap=900,send_outbox=300', "
+                               f"got {item!r}")
+        result[key.strip()] = int(value)
+    return result
+
+
 def default_database_url() -> str:
     """Return the embedded SQLite database in the instance folder."""
     return f"sqlite:///{INSTANCE_PATH / 'pengaduan.sqlite3'}"
@@ -189,6 +201,13 @@ class Config:
     WORKFLOW_DUPLICATE_DAYS = env_int("WORKFLOW_DUPLICATE_DAYS", 30)
     WORKFLOW_DUPLICATE_CANDIDATES = env_int("WORKFLOW_DUPLICATE_CANDIDATES", 300)
     WORKFLOW_PAUSE_ON_INFO_REQUEST = env_bool("WORKFLOW_PAUSE_ON_INFO_REQUEST", True)
+
+    # The scheduler: a running job refreshes its heartbeat; a run whose heartbeat is older
+    # than the limit (or whose process on this host is gone) is abandoned and re-run.
+    SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 30)
+    SCHEDULER_STALE_AFTER_SECONDS = env_int("SCHEDULER_STALE_AFTER_SECONDS", 300)
+    SCHEDULER_STALE_AFTER = env_seconds_by_name("SCHEDULER_STALE_AFTER")  # per job
+    SCHEDULER_RECOVER_SECONDS = env_int("SCHEDULER_RECOVER_SECONDS", 60)
 
 
 class DevelopmentConfig(Config):

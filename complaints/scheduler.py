@@ -2,8 +2,9 @@
 
 The scheduler starts only from `flask scheduler run`, never in create_app: each web
 worker would otherwise start its own copy. Each run claims its time slot by inserting
-(job, slot) into job_run, whose unique key makes a second scheduler process (or a
-second claim of the same slot) skip it, on SQLite and PostgreSQL alike.
+(job, slot, attempt) into job_run, whose unique key makes a second scheduler process (or
+a second claim of the same slot) skip it, on SQLite and PostgreSQL alike. A run left
+"running" by a crash is abandoned and its slot runs again (see scheduler_runs).
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
+from complaints import scheduler_runs
 from complaints.core import clock
-from complaints.core.db import write_transaction
 from complaints.core.jobruns import JobRun
 from complaints.extensions import db
 
@@ -40,6 +40,9 @@ class Job:
     target: str
     every: timedelta
     description: str
+    # How long a running row may go without heartbeat before it counts as abandoned
+    # (None: SCHEDULER_STALE_AFTER_SECONDS; SCHEDULER_STALE_AFTER overrides per job).
+    stale_after: timedelta | None = None
 
     def function(self):
         """Return the job's function (imported on first use)."""
@@ -78,25 +81,13 @@ def slot_of(job: Job, now: datetime) -> datetime:
     return EPOCH + count * job.every
 
 
-def _claim(name: str, slot: datetime, manual: bool) -> int | None:
-    """Insert the run's row; None when another process already claimed the slot."""
-    try:
-        with write_transaction():
-            run = JobRun(name=name, scheduled_for=slot, started_at=clock.now(), manual=manual)
-            db.session.add(run)
-            db.session.flush()
-            return run.id
-    except IntegrityError:
-        return None
-
-
-def _finish(run_id: int, error: str | None) -> None:
-    with write_transaction():
-        run = db.session.get(JobRun, run_id)
-        assert run is not None
-        run.finished_at = clock.now()
-        run.status = "failed" if error else "ok"
-        run.error = error
+def stale_limit(job: Job) -> timedelta:
+    """Return how long the job's running row may go without a heartbeat (app config)."""
+    config = current_app.config
+    seconds = config["SCHEDULER_STALE_AFTER"].get(job.name)
+    if seconds is not None:
+        return timedelta(seconds=seconds)
+    return job.stale_after or timedelta(seconds=config["SCHEDULER_STALE_AFTER_SECONDS"])
 
 
 def run_job(app: Flask, job: Job, manual: bool = False) -> str:
@@ -105,27 +96,45 @@ def run_job(app: Flask, job: Job, manual: bool = False) -> str:
         try:
             now = clock.now()
             slot = now if manual else slot_of(job, now)
-            run_id = _claim(job.name, slot, manual)
+            run_id = scheduler_runs.claim(job.name, slot, manual, stale_limit(job))
             if run_id is None:
                 log.info("job %s: slot %s already run, skipped", job.name, slot.isoformat())
                 return "skipped"
             error = None
-            try:
-                result = job.function()()
-                log.info("job %s: slot %s done (%s)", job.name, slot.isoformat(), result)
-            except Exception:  # noqa: BLE001 - a failing job must not stop the scheduler
-                db.session.rollback()
-                error = traceback.format_exc()[-4000:]
-                log.exception("job %s: slot %s failed", job.name, slot.isoformat())
-            _finish(run_id, error)
+            with scheduler_runs.Heartbeat(app, run_id,
+                                          app.config["SCHEDULER_HEARTBEAT_SECONDS"]):
+                try:
+                    result = job.function()()
+                    log.info("job %s: slot %s done (%s)", job.name, slot.isoformat(), result)
+                except Exception:  # noqa: BLE001 - a failing job must not stop the scheduler
+                    db.session.rollback()
+                    error = traceback.format_exc()[-4000:]
+                    log.exception("job %s: slot %s failed", job.name, slot.isoformat())
+            scheduler_runs.finish(run_id, error)
             return "failed" if error else "ok"
         finally:
             db.session.remove()
 
 
+def recover(app: Flask, jobs: tuple[Job, ...] = JOBS) -> dict[str, str]:
+    """Abandon runs left by dead processes; run again each job whose current slot it was."""
+    with app.app_context():
+        try:
+            limits = {job.name: stale_limit(job) for job in jobs}
+            default = timedelta(seconds=app.config["SCHEDULER_STALE_AFTER_SECONDS"])
+            scheduler_runs.reap(limits, default)
+            now = clock.now()
+            again = [job for job in jobs
+                     if scheduler_runs.slot_abandoned(job.name, slot_of(job, now))]
+        finally:
+            db.session.remove()
+    return {job.name: run_job(app, job) for job in again}
+
+
 def catch_up(app: Flask, jobs: tuple[Job, ...] = JOBS) -> dict[str, str]:
     """Run each job whose current slot has no run yet: a missed run, caught up once."""
-    return {job.name: run_job(app, job) for job in jobs}
+    results = recover(app, jobs)
+    return {job.name: results.get(job.name) or run_job(app, job) for job in jobs}
 
 
 def build_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, poll_seconds: float | None = None):
@@ -144,6 +153,12 @@ def build_scheduler(app: Flask, jobs: tuple[Job, ...] = JOBS, poll_seconds: floa
                                                    timezone=UTC),
                           args=[app, job], id=job.name, name=job.name, coalesce=True,
                           max_instances=1, misfire_grace_time=None)
+    # Runs left "running" by a crashed process are found here, and their slot runs again.
+    recover_seconds = poll_seconds or app.config["SCHEDULER_RECOVER_SECONDS"]
+    scheduler.add_job(recover, IntervalTrigger(seconds=recover_seconds, start_date=EPOCH,
+                                               timezone=UTC),
+                      args=[app, jobs], id="_recover", name="recover", coalesce=True,
+                      max_instances=1, misfire_grace_time=None)
     return scheduler
 
 
@@ -174,3 +189,9 @@ def last_runs() -> dict[str, JobRun]:
               .subquery())
     rows = db.session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id))
     return {run.name: run for run in rows}
+
+
+def abandoned_runs(limit: int = 10) -> list[JobRun]:
+    """Return the latest runs that were abandoned (left "running" by a dead process)."""
+    return list(db.session.scalars(select(JobRun).where(JobRun.status == "abandoned")
+                                   .order_by(JobRun.id.desc()).limit(limit)))

@@ -32,7 +32,13 @@ def jobs_list():
     for job in scheduler.JOBS:
         run = last.get(job.name)
         state = (f"{run.status} at {run.started_at:%Y-%m-%d %H:%M} UTC" if run else "never run")
-        click.echo(f"{job.name:<20} every {str(job.every):<16} {state:<32} {job.description}")
+        click.echo(f"{job.name:<20} every {str(job.every):<16} {state:<34} {job.description}")
+    abandoned = scheduler.abandoned_runs()
+    if abandoned:
+        click.echo("\nAbandoned runs (left running by a dead process; latest first):")
+    for run in abandoned:
+        click.echo(f"  {run.name} slot {run.scheduled_for:%Y-%m-%d %H:%M} UTC "
+                   f"attempt {run.attempt}: {(run.error or '').partition(chr(10))[0]}")
 
 
 @jobs_cli.command("run")

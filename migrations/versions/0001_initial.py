@@ -77,16 +77,21 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('scheduled_for', sa.DateTime(), nullable=False),
+    sa.Column('attempt', sa.Integer(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('heartbeat_at', sa.DateTime(), nullable=True),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('manual', sa.Boolean(), nullable=False),
+    sa.Column('host', sa.String(length=255), nullable=True),
+    sa.Column('pid', sa.Integer(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run')),
-    sa.UniqueConstraint('name', 'scheduled_for', name='uq_job_run_name_slot')
+    sa.UniqueConstraint('name', 'scheduled_for', 'attempt', name='uq_job_run_name_slot')
     )
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.create_index('ix_job_run_started_at', ['started_at'], unique=False)
+        batch_op.create_index('ix_job_run_status', ['status'], unique=False)
 
     op.create_table('keyword_rule',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -789,6 +794,7 @@ def downgrade():
     op.drop_table('monthly_report')
     op.drop_table('keyword_rule')
     with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_index('ix_job_run_status')
         batch_op.drop_index('ix_job_run_started_at')
 
     op.drop_table('job_run')
