@@ -67,6 +67,8 @@ class Config:
     INSTANCE_DIR = str(INSTANCE_PATH)
     UPLOAD_DIR = env_str("UPLOAD_DIR") or str(INSTANCE_PATH / "uploads")
     MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    # Files in UPLOAD_DIR without an attachment row are deleted once older than this.
+    ATTACHMENT_ORPHAN_GRACE_HOURS = env_int("ATTACHMENT_ORPHAN_GRACE_HOURS", 24)
     MAX_UPLOADS_PER_FORM = env_int("MAX_UPLOADS_PER_FORM", 5)
     # The request limit is above the per-file limit so an oversized file reaches the
     # form and is refused with a message instead of a bare 413 page.

@@ -61,6 +61,8 @@ JOBS: tuple[Job, ...] = (
         "Fetch the office mailbox over IMAP (does nothing without MAIL_IMAP_HOST)"),
     Job("purge_held_uploads", "complaints.public.jobs:purge_held_uploads", timedelta(hours=1),
         "Delete files held for a public form that was never submitted"),
+    Job("sweep_orphan_files", "complaints.tickets.jobs:sweep_orphan_files", timedelta(hours=6),
+        "Delete attachment files without a row (left by a crash), after a grace period"),
     Job("compile_monthly_report", "complaints.reports.jobs:compile_previous_month",
         timedelta(days=1),
         "On the first working day of a month, compile last month's report draft"),

@@ -66,7 +66,10 @@ def _on_begin(conn):
 
 
 def init_app(app) -> None:
-    """Install the engine event handlers once per process."""
+    """Install the engine and session event handlers once per process."""
+    from complaints.core import files
+
+    files.init_app(app)
     if not event.contains(Engine, "connect", _on_connect):
         event.listen(Engine, "connect", _on_connect)
         event.listen(Engine, "begin", _on_begin)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
+import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from complaints.core import files
 from complaints.extensions import db
 from complaints.tickets.models import Attachment, Complaint
 
@@ -33,6 +38,10 @@ EXTENSIONS = {
     "image/tiff": ".tif",
     "image/webp": ".webp",
 }
+
+# The names store() gives files; the sweep touches nothing else in the folder.
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|png|jpg|gif|tif|webp|bin)")
+log = logging.getLogger("complaints.attachments")
 
 
 class UploadError(ValueError):
@@ -94,9 +103,13 @@ def upload_dir() -> Path:
 
 def store(complaint: Complaint, upload: Upload, uploaded_by_id: int | None,
           public: bool = True) -> Attachment:
-    """Write the file under a random name and add its row to the current transaction."""
+    """Write the file under a random name and add its row to the current transaction.
+
+    The file is deleted again if the transaction rolls back (complaints.core.files).
+    """
     stored_name = secrets.token_hex(16) + EXTENSIONS.get(upload.content_type, ".bin")
     path = upload_dir() / stored_name
+    files.track(db.session(), path)
     with open(path, "xb") as handle:
         handle.write(upload.data)
     attachment = Attachment(
@@ -119,7 +132,27 @@ def path_of(attachment: Attachment) -> Path:
 
 
 def remove_files(names: list[str]) -> None:
-    """Delete stored files whose rows were rolled back."""
+    """Delete stored files whose rows were rolled back (store() also does it by itself)."""
     for name in names:
         with contextlib.suppress(FileNotFoundError):
             (upload_dir() / name).unlink()
+
+
+def sweep_orphans(now: float | None = None, batch: int = 500) -> list[str]:
+    """Delete stored files without an attachment row, older than the grace period."""
+    grace = current_app.config["ATTACHMENT_ORPHAN_GRACE_HOURS"] * 3600
+    now = now if now is not None else time.time()
+    old = [path for path in upload_dir().iterdir()
+           if STORED_NAME.fullmatch(path.name) and path.is_file()
+           and now - path.stat().st_mtime > grace]
+    removed = []
+    for start in range(0, len(old), batch):
+        chunk = old[start : start + batch]
+        known = set(db.session.scalars(select(Attachment.stored_name).where(
+            Attachment.stored_name.in_([path.name for path in chunk]))))
+        for path in chunk:
+            if path.name not in known:
+                path.unlink(missing_ok=True)
+                log.warning("removed orphan attachment file %s (no row)", path.name)
+                removed.append(path.name)
+    return removed

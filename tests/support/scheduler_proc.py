@@ -43,7 +43,11 @@ def main() -> None:
     os.environ["SCHEDULER_TEST_COUNT_FILE"] = args.count_file
     clock_file = Path(args.clock_file)
     clock.set_now(lambda: datetime.fromisoformat(clock_file.read_text().strip()))
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": args.db})
+    # The jobs that delete files must only see the test's folder, never instance/.
+    folder = Path(args.count_file).parent
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": args.db,
+                                 "INSTANCE_DIR": str(folder / "instance"),
+                                 "UPLOAD_DIR": str(folder / "uploads")})
     run_scheduler(app, (*JOBS, COUNT_JOB), poll_seconds=args.poll)
 
 
