@@ -8,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
 from complaints.api import tokens
+from complaints.api.messages import schema_message
 from complaints.api.problems import ApiProblem
 from complaints.api.schemas import MAX_ID, SCHEMAS
 from complaints.api.spec import REGISTRY, Operation, Param
@@ -56,9 +58,11 @@ def schema_errors(name: str, data) -> dict[str, list[str]]:
     for error in _validator(name).iter_errors(data):
         if error.validator == "additionalProperties":
             for unknown in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
-                errors.setdefault(unknown, []).append("Unknown field.")
+                errors.setdefault(unknown, []).append(schema_message("additionalProperties",
+                                                                     None))
             continue
-        errors.setdefault(_field_of(error), []).append(error.message[:300])
+        errors.setdefault(_field_of(error), []).append(
+            schema_message(str(error.validator), error.validator_value))
     return errors
 
 
@@ -68,23 +72,24 @@ def _control_errors(data, prefix: str = "") -> dict[str, list[str]]:
         for key, value in data.items():
             errors.update(_control_errors(value, f"{prefix}{key}"))
     elif isinstance(data, str) and CONTROL.search(data):
-        errors[prefix or "body"] = ["Control characters are not allowed."]
+        errors[prefix or "body"] = [_("Control characters are not allowed.")]
     return errors
 
 
 def read_body(schema: str) -> dict:
     """Return the JSON body checked against its schema (415, 400 or 422 otherwise)."""
     if not request.is_json:
-        raise ApiProblem(415, "Send the body as JSON (Content-Type: application/json).")
+        raise ApiProblem(415, _("Send the body as JSON (Content-Type: application/json)."))
     try:
         data = json.loads(request.get_data(as_text=True) or "null")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiProblem(400, f"The body is not valid JSON: {exc}") from exc
+        raise ApiProblem(400, _("The body is not valid JSON: %(error)s", error=exc)) from exc
     if not isinstance(data, dict):
-        raise ApiProblem(422, "The body must be a JSON object.", {"body": ["Not an object."]})
+        raise ApiProblem(422, _("The body must be a JSON object."),
+                         {"body": [_("Not an object.")]})
     errors = schema_errors(schema, data) or _control_errors(data)
     if errors:
-        raise ApiProblem(422, "The request has invalid or unknown fields.", errors)
+        raise ApiProblem(422, _("The request has invalid or unknown fields."), errors)
     return data
 
 
@@ -110,7 +115,7 @@ def _path_values(op: Operation, kwargs: dict) -> dict:
     for param in (p for p in op.params if p.where == "path"):
         value = _check_value(param, str(kwargs.get(param.name, "")))
         if value is None:
-            raise ApiProblem(404, f"No such {param.name.replace('_', ' ')}.")
+            raise ApiProblem(404, _("Not found: no such %(name)s.", name=param.name))
         values[param.name] = value
     return values
 
@@ -118,18 +123,20 @@ def _path_values(op: Operation, kwargs: dict) -> dict:
 def _query_values(op: Operation) -> dict[str, str]:
     unknown = set(request.args) - op.query_names()
     if unknown:
-        raise ApiProblem(400, "Unknown query parameter: " + ", ".join(sorted(unknown)))
+        raise ApiProblem(400, _("Unknown query parameter: %(names)s",
+                                names=", ".join(sorted(unknown))))
     values = {}
     for param in (p for p in op.params if p.where == "query"):
         given = request.args.getlist(param.name)
         if len(given) > 1:
-            raise ApiProblem(400, f"Query parameter given twice: {param.name}")
+            raise ApiProblem(400, _("Query parameter given twice: %(name)s", name=param.name))
         if not given or given[0] == "":
             if param.required:
-                raise ApiProblem(400, f"Query parameter missing: {param.name}")
+                raise ApiProblem(400, _("Query parameter missing: %(name)s", name=param.name))
             continue
         if _check_value(param, given[0]) is None:
-            raise ApiProblem(400, f"Invalid value of query parameter {param.name}.")
+            raise ApiProblem(400, _("Invalid value of query parameter %(name)s.",
+                                    name=param.name))
         values[param.name] = given[0]
     return values
 
@@ -139,23 +146,23 @@ def _header_values(op: Operation) -> dict[str, str]:
     for param in (p for p in op.params if p.where == "header"):
         raw = request.headers.get(param.name, "")
         if not raw and param.required:
-            raise ApiProblem(400, f"Header missing: {param.name}")
+            raise ApiProblem(400, _("Header missing: %(name)s", name=param.name))
         if raw and _check_value(param, raw) is None:
-            raise ApiProblem(400, f"Invalid header {param.name}.")
+            raise ApiProblem(400, _("Invalid header %(name)s.", name=param.name))
         values[param.name] = raw
     return values
 
 
 def _caller(scope: str) -> tokens.Caller:
     header = request.headers.get("Authorization", "")
-    kind, _, value = header.partition(" ")
+    kind, _sep, value = header.partition(" ")
     caller = tokens.authenticate(value.strip()) if kind.lower() == "bearer" else None
     if caller is None:
-        raise ApiProblem(401, "Give a valid bearer token in the Authorization header.",
+        raise ApiProblem(401, _("Give a valid bearer token in the Authorization header."),
                          headers={"WWW-Authenticate": 'Bearer realm="pengaduan"'})
     if scope not in caller.scopes:
-        raise ApiProblem(403, f"The token lacks the scope {scope}, or the user's position "
-                              f"no longer allows it.")
+        raise ApiProblem(403, _("The token lacks the scope %(scope)s, or the user's position "
+                                "no longer allows it.", scope=scope))
     return caller
 
 

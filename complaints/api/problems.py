@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, json
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
+
+from complaints.api import messages
 
 PROBLEM_TYPE = "application/problem+json"
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-          415: "Unsupported media type", 422: "Unprocessable content",
-          429: "Too many requests", 500: "Internal server error"}
 
 
 class ApiProblem(Exception):
@@ -25,11 +25,22 @@ class ApiProblem(Exception):
 
 def problem_response(status: int, detail: str, errors: dict | None = None,
                      headers: dict | None = None) -> Response:
-    """Return the problem document as a response."""
-    body: dict = {"type": "about:blank", "title": TITLES.get(status, "Error"),
-                  "status": status, "detail": detail}
+    """Return the problem document as a response, in the request's language."""
+    body: dict = {"type": "about:blank", "title": messages.title(status),
+                  "status": status, "detail": str(detail)}
     if errors:
-        body["errors"] = errors
+        body["errors"] = {name: [str(m) for m in texts] for name, texts in errors.items()}
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
+    response.headers["Content-Language"] = str(get_locale() or "id")
+    response.headers["Vary"] = "Accept-Language"
     response.headers.update(headers or {})
+    return response
+
+
+def http_problem(error: HTTPException) -> Response:
+    """Return an HTTP error under /api (unknown address, method, size, rate limit) as a problem."""
+    response = problem_response(error.code or 500, messages.http_detail(error))
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
     return response

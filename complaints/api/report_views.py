@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select, tuple_
 
 from complaints.api.http import Call, operation
@@ -100,9 +101,9 @@ def get_report(call: Call):
     """Return a version of the report (frozen figures when approved) and its history."""
     report = db.session.get(MonthlyReport, int(call.path["report_id"]))
     if report is None or not report.versions:
-        raise ApiProblem(404, "No such report.")
+        raise ApiProblem(404, _("No such report."))
     number = int(call.query.get("version", report.current.number))
     version = {v.number: v for v in report.versions}.get(number)
     if version is None:
-        raise ApiProblem(404, "No such version of the report.")
+        raise ApiProblem(404, _("No such version of the report."))
     return detail(report, version), 200

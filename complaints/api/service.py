@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from complaints.accounts.models import Division, User
 from complaints.accounts.permissions import can_view_complaint
 from complaints.api import present
+from complaints.api.messages import invalid_filter
 from complaints.api.problems import ApiProblem
 from complaints.extensions import db
 from complaints.intake import catalog
@@ -44,13 +45,12 @@ def _formdata(data: dict) -> MultiDict:
 
 def complaint_record(data: dict) -> IntakeRecord:
     """Return the intake record of a JSON complaint checked by the web form's own rules."""
-    with force_locale("en"):
-        form = ComplaintForm(formdata=_formdata(data), meta={"csrf": False})
-        form.service_id.choices = [(None, "")] + catalog.service_choices()
-        if not form.validate():
-            errors = {name: [str(m) for m in messages]
-                      for name, messages in form.errors.items() if messages}
-            raise ApiProblem(422, "The complaint is not valid.", errors)
+    form = ComplaintForm(formdata=_formdata(data), meta={"csrf": False})
+    form.service_id.choices = [(None, "")] + catalog.service_choices()
+    if not form.validate():  # the web form's messages, in the request's language
+        errors = {name: [str(m) for m in messages]
+                  for name, messages in form.errors.items() if messages}
+        raise ApiProblem(422, _("The complaint is not valid."), errors)
     return IntakeRecord(
         channel=Channel.API, body=form.body.data, kind=Kind(form.kind.data),
         complainant_name=form.complainant_name.data or None,
@@ -72,7 +72,7 @@ def lookup(number: str, code: str) -> Complaint:
     """Return the complaint of number + code; one answer for a wrong number or code."""
     complaint = public.lookup(number, code)
     if complaint is None:
-        raise ApiProblem(404, "No complaint with this number and access code.")
+        raise ApiProblem(404, _("No complaint with this number and access code."))
     return complaint
 
 
@@ -82,7 +82,8 @@ def add_message(number: str, code: str, text: str) -> Complaint:
     try:
         public.add_message(complaint.id, text, [])
     except public.PublicError as exc:
-        raise ApiProblem(409, "The complaint is closed: messages are no longer taken.") from exc
+        raise ApiProblem(409, _("The complaint is closed: messages are no longer taken.")) \
+            from exc
     return lookup(number, code)
 
 
@@ -94,7 +95,7 @@ def complaint_page(args: dict[str, str], user: User) -> dict:
     try:
         flt = queries.parse_filter(args)
     except queries.QueryError as exc:
-        raise ApiProblem(400, str(exc)) from exc
+        raise ApiProblem(400, invalid_filter(exc)) from exc
     rows = list(db.session.scalars(queries.queue_query(flt, user).limit(limit + 1)))
     page = rows[:limit]
     payload = {"items": [present.summary(c, user) for c in page],
@@ -107,7 +108,7 @@ def visible(complaint_id: int, user: User) -> Complaint:
     """Return the complaint when the user may open it (404 otherwise, like an unknown id)."""
     complaint = db.session.get(Complaint, complaint_id)
     if complaint is None or not can_view_complaint(user, complaint):
-        raise ApiProblem(404, "No such complaint.")
+        raise ApiProblem(404, _("No such complaint."))
     return complaint
 
 
@@ -124,9 +125,9 @@ def _check_refs(data: dict) -> None:
     for key, model in (("type_id", ComplaintType), ("division_id", Division),
                        ("service_id", Service)):
         if data.get(key) is not None and db.session.get(model, data[key]) is None:
-            errors[key] = ["Unknown id."]
+            errors[key] = [_("Unknown id.")]
     if errors:
-        raise ApiProblem(422, "The triage names unknown catalogue entries.", errors)
+        raise ApiProblem(422, _("The triage names unknown catalogue entries."), errors)
 
 
 def triage(complaint_id: int, user: User, data: dict) -> Complaint:

@@ -115,7 +115,9 @@ def build_document(server_url: str = API_PREFIX) -> dict:
             "title": "Pengaduan API", "version": "1.0.0",
             "description": "File and follow complaints (public, by register number and "
                            "access code) and handle them (staff, with a personal bearer "
-                           "token). Errors are application/problem+json.",
+                           "token). Errors are application/problem+json, their texts in "
+                           "the language of Accept-Language (Indonesian by default, "
+                           "English with 'en').",
         },
         "servers": [{"url": server_url}],
         "paths": paths,

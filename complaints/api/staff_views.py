@@ -6,6 +6,7 @@ from flask import current_app
 
 from complaints.api import present, service
 from complaints.api.http import Call, operation
+from complaints.api.messages import invalid_filter
 from complaints.api.problems import ApiProblem
 from complaints.api.schemas import ID, enum_of
 from complaints.api.spec import Param
@@ -155,7 +156,7 @@ def read_register(call: Call):
         page = register_service.register_page(flt, call.user, "id",
                                               current_app.config["PAGE_SIZE"])
     except QueryError as exc:
-        raise ApiProblem(400, str(exc)) from exc
+        raise ApiProblem(400, invalid_filter(exc)) from exc
     return {
         "period": flt.period.slug, "total": page.total,
         "rows": [present.register_row(row) for row in page.rows],

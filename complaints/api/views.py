@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, url_for
 
+from complaints.api.messages import invalid_filter, stale_complaint
 from complaints.api.problems import ApiProblem, problem_response
 from complaints.api.spec import API_PREFIX, REGISTRY, build_document
 from complaints.extensions import csrf
@@ -21,8 +22,7 @@ def _problem(error: ApiProblem):
 
 @bp.errorhandler(StaleComplaint)
 def _stale(error: StaleComplaint):
-    return problem_response(409, "The complaint was changed by someone else: read it again "
-                                 "and send its current version.")
+    return problem_response(409, stale_complaint())
 
 
 @bp.errorhandler(TicketError)
@@ -32,7 +32,7 @@ def _refused(error: TicketError):
 
 @bp.errorhandler(QueryError)
 def _bad_query(error: QueryError):
-    return problem_response(400, str(error))
+    return problem_response(400, invalid_filter(error))
 
 
 @bp.get("/openapi.json")

@@ -15,9 +15,9 @@ def _wants_json() -> bool:
 def handle_http(error: HTTPException):
     """Render an HTTP error as a page (or problem+json under /api)."""
     if _wants_json():
-        body = {"type": "about:blank", "title": error.name, "status": error.code,
-                "detail": error.description}
-        return body, error.code, {"Content-Type": "application/problem+json"}
+        from complaints.api.problems import http_problem  # the API's own problem documents
+
+        return http_problem(error)
     return render_template("errors/error.html", error=error), error.code
 
 

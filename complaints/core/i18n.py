@@ -12,7 +12,7 @@ from babel import dates as babel_dates
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
 from flask_login import current_user
 
@@ -25,11 +25,19 @@ SOURCE_DIR = ROOT / "translations"
 COMPILED_DIR = ROOT / "complaints" / "translations"
 
 
+def _is_api_call() -> bool:
+    """Return whether the request is an API call (its HTML documentation page is not)."""
+    return request.path.startswith("/api/") and request.endpoint != "api.docs"
+
+
 def select_locale() -> str:
     """Return the language of the request: chosen in the session, else the user's, else id."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and jobs speak the office's default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if _is_api_call():  # API clients say what they read in Accept-Language, nothing else
+        best = request.accept_languages.best_match(languages)
+        return str(best or current_app.config["BABEL_DEFAULT_LOCALE"])
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)
