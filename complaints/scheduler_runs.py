@@ -116,14 +116,16 @@ def finish(run_id: int, error: str | None) -> None:
 
 def reap(limits: dict[str, timedelta], default: timedelta) -> list[tuple[str, datetime]]:
     """Mark every running row left by a dead process abandoned; return (job, slot) pairs."""
-    with write_transaction():
-        now = clock.now()
-        found = []
-        for run in db.session.scalars(select(JobRun).where(JobRun.status == "running")).all():
-            reason = abandon_reason(run, now, limits.get(run.name, default))
-            if reason is not None and _mark_abandoned(run, reason, now):
-                found.append((run.name, run.scheduled_for))
-        return found
+    now = clock.now()
+    running = db.session.scalars(select(JobRun).where(JobRun.status == "running")).all()
+    stale = [(run, reason) for run in running
+             if (reason := abandon_reason(run, now, limits.get(run.name, default)))]
+    db.session.rollback()  # end the read: the write lock is taken only when there is work
+    if not stale:
+        return []
+    with write_transaction():  # the conditional update lets one of racing reapers win
+        return [(run.name, run.scheduled_for) for run, reason in stale
+                if _mark_abandoned(run, reason, now)]
 
 
 def slot_abandoned(name: str, slot: datetime) -> bool:
