@@ -58,13 +58,19 @@ def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency
             language: str = "id", complaint_id: int | None = None,
             event_id: int | None = None, headers: dict | None = None,
             in_reply_to: str | None = None, references: str | None = None,
-            template: str | None = None, context: dict | None = None) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction (the existing one per key)."""
-    existing = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
-    )
-    if existing is not None:
-        return existing
+            template: str | None = None, context: dict | None = None,
+            fresh: bool = False) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction (the existing one per key).
+
+    fresh: the key names something created in this transaction (no message can have it
+    yet), so the lookup is skipped and the row is written with the commit's flush.
+    """
+    if not fresh:
+        existing = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+        )
+        if existing is not None:
+            return existing
     now = clock.now()
     channel = OutChannel(channel)
     row = OutboxMessage(
@@ -79,7 +85,8 @@ def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency
         updated_at=now,
     )
     db.session.add(row)
-    db.session.flush()
+    if not fresh:
+        db.session.flush()
     return row
 
 
