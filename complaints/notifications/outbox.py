@@ -249,10 +249,10 @@ def undelivered_for(complaint_id: int) -> list[OutboxMessage]:
 
 
 def count_recent(recipient: str, kind: str, since: datetime) -> int:
-    """Return how many messages of a kind went to a recipient since a time."""
+    """Return how many messages of a kind went to a recipient (any case) since a time."""
     return int(db.session.scalar(
         select(func.count(OutboxMessage.id)).where(
-            func.lower(OutboxMessage.recipient) == recipient.lower(),
+            OutboxMessage.recipient_key == recipient.lower(),
             OutboxMessage.kind == kind, OutboxMessage.created_at >= since)
     ) or 0)
 

@@ -122,3 +122,23 @@ def test_an_acknowledged_complaint_costs_few_statements(ctx):
     assert sum("counter" in s for s in touching) == 1
     assert not [s for s in touching if s.startswith("select") and (
         "complaint_language" in s or "inbound_mail" in s or "idempotency_key" in s)]
+
+
+def test_the_daily_count_matches_addresses_in_any_case_through_an_index(ctx, backend):
+    from datetime import timedelta
+
+    from complaints.notifications import outbox
+
+    with write_transaction():
+        outbox.enqueue("email", "acknowledgement", "Mixed@Case.ID", idempotency_key="k1")
+        outbox.enqueue("sms", "acknowledgement", "+6281234567890", idempotency_key="k2")
+    since = NOW - timedelta(days=1)
+    assert outbox.count_recent("mixed@case.id", "acknowledgement", since) == 1
+    assert outbox.count_recent("MIXED@CASE.ID", "acknowledgement", since) == 1
+    assert outbox.count_recent("+6281234567890", "acknowledgement", since) == 1
+    assert outbox.count_recent("mixed@case.id", "reply", since) == 0
+    if backend == "sqlite":
+        plan = db.session.execute(db.text(
+            "EXPLAIN QUERY PLAN SELECT count(id) FROM outbox_message WHERE recipient_key = 'a' "
+            "AND kind = 'acknowledgement' AND created_at >= '2026-01-01'")).all()
+        assert "ix_outbox_message_recipient_key_kind" in str(plan)
