@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -248,13 +248,16 @@ def undelivered_for(complaint_id: int) -> list[OutboxMessage]:
     ))
 
 
+# Built once: it runs for every acknowledged complaint (the daily cap per address).
+_COUNT_RECENT = select(func.count(OutboxMessage.id)).where(
+    OutboxMessage.recipient_key == bindparam("key"), OutboxMessage.kind == bindparam("kind"),
+    OutboxMessage.created_at >= bindparam("since"))
+
+
 def count_recent(recipient: str, kind: str, since: datetime) -> int:
     """Return how many messages of a kind went to a recipient (any case) since a time."""
     return int(db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.recipient_key == recipient.lower(),
-            OutboxMessage.kind == kind, OutboxMessage.created_at >= since)
-    ) or 0)
+        _COUNT_RECENT, {"key": recipient.lower(), "kind": kind, "since": since}) or 0)
 
 
 def complaint_for_message_ids(message_ids: list[str]) -> int | None:
