@@ -120,7 +120,8 @@ def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeR
             if record.acknowledge:
                 from complaints.notifications import service as notifications
 
-                notifications.on_complaint_created(complaint, code, language=record.language)
+                notifications.on_complaint_created(complaint, code, language=record.language,
+                                                  fresh=True)
         return IntakeResult(complaint, code)
     except IntegrityError:
         attachments.remove_files(stored)

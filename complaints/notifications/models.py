@@ -32,13 +32,20 @@ class OutStatus(enum.StrEnum):
     DEAD = "dead"  # gave up: permanent failure or too many attempts
 
 
+def _recipient_key(context) -> str:
+    """Column default: the recipient folded to lower case, for counting per address."""
+    return (context.get_current_parameters().get("recipient") or "").lower()
+
+
 class OutboxMessage(Model):
     """One outgoing message, written in the same transaction as what caused it."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (
         Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
-        Index("ix_outbox_message_recipient_kind", "recipient", "kind"),
+        # The daily acknowledgement cap counts by address whatever its case
+        # (outbox.count_recent); without it each new complaint would scan the whole outbox.
+        Index("ix_outbox_message_recipient_key_kind", "recipient_key", "kind", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +55,7 @@ class OutboxMessage(Model):
     # An email address, a phone number, or (letters) the addressee; the full postal
     # address of a letter goes in context.
     recipient: Mapped[str] = mapped_column(String(500))
+    recipient_key: Mapped[str | None] = mapped_column(String(500), default=_recipient_key)
     recipient_name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="id")
     subject: Mapped[str | None] = mapped_column(String(300))

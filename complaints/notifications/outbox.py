@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -58,13 +58,19 @@ def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency
             language: str = "id", complaint_id: int | None = None,
             event_id: int | None = None, headers: dict | None = None,
             in_reply_to: str | None = None, references: str | None = None,
-            template: str | None = None, context: dict | None = None) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction (the existing one per key)."""
-    existing = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
-    )
-    if existing is not None:
-        return existing
+            template: str | None = None, context: dict | None = None,
+            fresh: bool = False) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction (the existing one per key).
+
+    fresh: the key names something created in this transaction (no message can have it
+    yet), so the lookup is skipped and the row is written with the commit's flush.
+    """
+    if not fresh:
+        existing = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+        )
+        if existing is not None:
+            return existing
     now = clock.now()
     channel = OutChannel(channel)
     row = OutboxMessage(
@@ -79,7 +85,8 @@ def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency
         updated_at=now,
     )
     db.session.add(row)
-    db.session.flush()
+    if not fresh:
+        db.session.flush()
     return row
 
 
@@ -241,13 +248,16 @@ def undelivered_for(complaint_id: int) -> list[OutboxMessage]:
     ))
 
 
+# Built once: it runs for every acknowledged complaint (the daily cap per address).
+_COUNT_RECENT = select(func.count(OutboxMessage.id)).where(
+    OutboxMessage.recipient_key == bindparam("key"), OutboxMessage.kind == bindparam("kind"),
+    OutboxMessage.created_at >= bindparam("since"))
+
+
 def count_recent(recipient: str, kind: str, since: datetime) -> int:
-    """Return how many messages of a kind went to a recipient since a time."""
+    """Return how many messages of a kind went to a recipient (any case) since a time."""
     return int(db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(
-            func.lower(OutboxMessage.recipient) == recipient.lower(),
-            OutboxMessage.kind == kind, OutboxMessage.created_at >= since)
-    ) or 0)
+        _COUNT_RECENT, {"key": recipient.lower(), "kind": kind, "since": since}) or 0)
 
 
 def complaint_for_message_ids(message_ids: list[str]) -> int | None:

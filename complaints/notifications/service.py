@@ -40,14 +40,17 @@ def language_of(complaint: Complaint) -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def set_language(complaint: Complaint, language: str | None) -> str:
-    """Store the complainant's language when it is one we speak; return the one in use."""
+def set_language(complaint: Complaint, language: str | None, fresh: bool = False) -> str:
+    """Store the complainant's language when it is one we speak; return the one in use.
+
+    fresh: the complaint was created in this transaction, so it has no stored language yet.
+    """
     wanted = language
     if wanted is None and has_request_context():
         wanted = str(get_locale() or "")
     if not wanted or wanted not in current_app.config["LANGUAGES"]:
-        return language_of(complaint)
-    row = db.session.get(ComplaintLanguage, complaint.id)
+        return current_app.config["BABEL_DEFAULT_LOCALE"] if fresh else language_of(complaint)
+    row = None if fresh else db.session.get(ComplaintLanguage, complaint.id)
     if row is None:
         db.session.add(ComplaintLanguage(complaint_id=complaint.id, language=wanted))
     else:
@@ -96,17 +99,20 @@ def thread_headers(complaint: Complaint) -> tuple[str | None, str | None]:
 
 def _enqueue_email(complaint: Complaint, kind: str, key: str, template: str,
                    headers: dict | None = None, event_id: int | None = None,
+                   language: str | None = None, fresh: bool = False,
                    **context) -> OutboxMessage | None:
+    # fresh: the complaint was created in this transaction, so no message threads it yet.
     if not complaint.complainant_email:
         return None
-    language = language_of(complaint)
+    language = language or language_of(complaint)
     subject, body = render_message(template, language, number=complaint.number, **context)
-    in_reply_to, references = thread_headers(complaint)
+    in_reply_to, references = (None, None) if fresh else thread_headers(complaint)
     return outbox.enqueue(
         OutChannel.EMAIL, kind, complaint.complainant_email, idempotency_key=key,
         subject=subject, body_text=body, recipient_name=complaint.complainant_name,
         language=language, complaint_id=complaint.id, event_id=event_id, headers=headers,
         in_reply_to=in_reply_to, references=references, template=f"email/{template}",
+        fresh=fresh,
     )
 
 
@@ -129,14 +135,16 @@ def route_of(complaint: Complaint) -> tuple[str, str] | None:
 
 
 def _enqueue_text(complaint: Complaint, route: tuple[str, str], kind: str, key: str,
-                  template: str, event_id: int | None = None, **context) -> OutboxMessage:
+                  template: str, event_id: int | None = None, language: str | None = None,
+                  fresh: bool = False, **context) -> OutboxMessage:
     """Queue an SMS or WhatsApp message from templates/sms (held in quiet hours)."""
     from complaints.messaging import acks
 
-    language = language_of(complaint)
+    language = language or language_of(complaint)
     body = acks.render(template, language, number=complaint.number, **context)
     return outbox.enqueue(route[0], kind, route[1], idempotency_key=key, body_text=body,
-                          language=language, complaint_id=complaint.id, event_id=event_id)
+                          language=language, complaint_id=complaint.id, event_id=event_id,
+                          fresh=fresh)
 
 
 def acknowledgement_allowed(address: str, channel: str = "email") -> bool:
@@ -147,21 +155,29 @@ def acknowledgement_allowed(address: str, channel: str = "email") -> bool:
 
 
 def on_complaint_created(complaint: Complaint, access_code: str | None,
-                         language: str | None = None) -> OutboxMessage | None:
-    """Queue the acknowledgement: number, access code, tracking link, nothing the sender wrote."""
-    set_language(complaint, language)
+                         language: str | None = None,
+                         fresh: bool = False) -> OutboxMessage | None:
+    """Queue the acknowledgement: number, access code, tracking link, nothing the sender wrote.
+
+    fresh: called by the intake in the transaction that created the complaint, so nothing
+    refers to it yet (no stored language, no thread, no message): those lookups are skipped.
+    """
     route = route_of(complaint)
+    allowed = route is not None and bool(access_code) and acknowledgement_allowed(
+        route[1], route[0])
+    language = set_language(complaint, language, fresh=fresh)
     if route is None or not access_code:
         return None
-    if not acknowledgement_allowed(route[1], route[0]):
+    if not allowed:
         record_event(complaint, "acknowledgement_skipped", note="daily cap per sender reached")
         return None
+    key = f"ack:{complaint.id}"
     if route[0] != OutChannel.EMAIL.value:
-        return _enqueue_text(complaint, route, ACK_KIND, f"ack:{complaint.id}",
-                             "acknowledgement", access_code=access_code)
+        return _enqueue_text(complaint, route, ACK_KIND, key, "acknowledgement",
+                             language=language, fresh=fresh, access_code=access_code)
     return _enqueue_email(
-        complaint, ACK_KIND, f"ack:{complaint.id}", "acknowledgement",
-        headers={"Auto-Submitted": "auto-replied"}, access_code=access_code,
+        complaint, ACK_KIND, key, "acknowledgement", headers={"Auto-Submitted": "auto-replied"},
+        language=language, fresh=fresh, access_code=access_code,
         received_at=complaint.received_at,
     )
 

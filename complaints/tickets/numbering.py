@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 
 from complaints.extensions import db
 from complaints.tickets.models import Counter
+
+# One prepared statement per dialect: built once, so each number costs one round trip and
+# no statement construction.
+_NEXT: dict[str, Insert] = {}
+
+
+def _next_statement(dialect: str) -> Insert:
+    statement = _NEXT.get(dialect)
+    if statement is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = _NEXT[dialect] = (
+            insert(Counter)
+            .values(name=bindparam("name"), year=bindparam("year"), last=1)
+            .on_conflict_do_update(index_elements=[Counter.name, Counter.year],
+                                   set_={"last": Counter.last + 1})
+            .returning(Counter.last)
+        )
+    return statement
 
 
 def next_in_sequence(name: str, year: int) -> int:
     """Return the next number of a per-year sequence; call inside write_transaction().
 
-    The counter row is incremented in the caller's transaction: a rollback gives the
-    number back (no gaps), and the row lock (PostgreSQL) or the write lock taken at
-    BEGIN (SQLite) makes concurrent callers queue (no duplicates).
+    One upsert increments the counter row (creating it at 1) in the caller's transaction:
+    a rollback gives the number back (no gaps), and the row lock (PostgreSQL) or the write
+    lock taken at BEGIN (SQLite) makes concurrent callers queue (no duplicates).
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(
-        insert(Counter).values(name=name, year=year, last=0).on_conflict_do_nothing()
-    )
-    result = db.session.execute(
-        update(Counter)
-        .where(Counter.name == name, Counter.year == year)
-        .values(last=Counter.last + 1)
-        .returning(Counter.last)
-        .execution_options(synchronize_session=False)
-    )
+    connection = db.session.connection()
+    result = connection.execute(_next_statement(connection.dialect.name),
+                                {"name": name, "year": year})
     return int(result.scalar_one())
 
 

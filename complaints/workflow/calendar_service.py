@@ -24,9 +24,17 @@ def _clock_time(raw: str) -> time:
     return time(int(hours), int(minutes or 0))
 
 
+# Plain column query (no ORM entities): run for every complaint created, so kept cheap.
+_DAYS_OFF = select(DayOff.__table__.c.day)
+# Calendars already built, by their settings and days off (per process, bounded). The days
+# off are read from the database every time, so an edit in any worker counts at once.
+_BUILT: dict[tuple, WorkCalendar] = {}
+_BUILT_MAX = 8
+
+
 def extra_days_off() -> frozenset[date]:
     """Return every local day off an admin added."""
-    return frozenset(db.session.scalars(select(DayOff.day)))
+    return frozenset(db.session.connection().execute(_DAYS_OFF).scalars())
 
 
 def work_calendar() -> WorkCalendar:
@@ -43,13 +51,17 @@ def _forget_calendar() -> None:
 
 def _build_calendar() -> WorkCalendar:
     config = current_app.config
-    return WorkCalendar(
-        tz=ZoneInfo(config["BABEL_DEFAULT_TIMEZONE"]),
-        opens=_clock_time(config["OFFICE_OPENS"]),
-        closes=_clock_time(config["OFFICE_CLOSES"]),
-        cuti_bersama_off=bool(config["WORKDAYS_CUTI_BERSAMA_OFF"]),
-        extra_days_off=extra_days_off(),
-    )
+    key = (config["BABEL_DEFAULT_TIMEZONE"], config["OFFICE_OPENS"], config["OFFICE_CLOSES"],
+           bool(config["WORKDAYS_CUTI_BERSAMA_OFF"]), extra_days_off())
+    built = _BUILT.get(key)
+    if built is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        built = _BUILT[key] = WorkCalendar(
+            tz=ZoneInfo(key[0]), opens=_clock_time(key[1]), closes=_clock_time(key[2]),
+            cuti_bersama_off=key[3], extra_days_off=key[4],
+        )
+    return built
 
 
 def list_days_off(year: int | None = None) -> list[DayOff]:

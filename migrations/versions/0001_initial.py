@@ -586,6 +586,7 @@ def upgrade():
     sa.Column('channel', sa.Enum('email', 'sms', 'whatsapp', 'letter', name='outchannel', native_enum=False, length=20), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('recipient', sa.String(length=500), nullable=False),
+    sa.Column('recipient_key', sa.String(length=500), nullable=True),
     sa.Column('recipient_name', sa.String(length=200), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=True),
@@ -618,7 +619,7 @@ def upgrade():
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_message_complaint_id'), ['complaint_id'], unique=False)
-        batch_op.create_index('ix_outbox_message_recipient_kind', ['recipient', 'kind'], unique=False)
+        batch_op.create_index('ix_outbox_message_recipient_key_kind', ['recipient_key', 'kind', 'created_at'], unique=False)
         batch_op.create_index('ix_outbox_message_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('reply_letter',
@@ -689,7 +690,7 @@ def downgrade():
     op.drop_table('reply_letter')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_message_status_next_attempt_at')
-        batch_op.drop_index('ix_outbox_message_recipient_kind')
+        batch_op.drop_index('ix_outbox_message_recipient_key_kind')
         batch_op.drop_index(batch_op.f('ix_outbox_message_complaint_id'))
 
     op.drop_table('outbox_message')

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -14,6 +15,7 @@ from complaints.intake.service import IntakeRecord, create_complaint
 from complaints.tickets.models import Channel, Complaint, Status, Weight
 from complaints.tickets.service import apply_changes, record_event
 from complaints.workflow import calendar_service, deadline_service
+from complaints.workflow.deadline_models import DayOff
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -128,3 +130,32 @@ def test_settings_change_the_days(app):
         assert complaint.due_at == wib(2026, 12, 30, 16)
         assert deadline_service.refresh_all_open() == 1
         db.session.remove()
+
+
+def test_a_day_off_added_elsewhere_counts_for_the_next_complaint(app):
+    # Another worker adds the day: no cache of this process may hide it.
+    with app.app_context():
+        before = db.session.get(Complaint, _received(app, wib(2026, 11, 20, 9)))
+        assert before.first_response_due_at == wib(2026, 11, 25, 16)
+    with app.app_context(), db.engine.begin() as other:
+        other.execute(DayOff.__table__.insert().values(
+            day=date(2026, 11, 24), reason="Rapat kerja", created_at=wib(2026, 11, 19)))
+    with app.app_context():
+        after = db.session.get(Complaint, _received(app, wib(2026, 11, 20, 9)))
+        assert after.first_response_due_at == wib(2026, 11, 26, 16)
+    with app.app_context():
+        calendar_service.remove_day_off(db.session.scalar(select(DayOff.id)))
+    with app.app_context():
+        again = db.session.get(Complaint, _received(app, wib(2026, 11, 20, 9)))
+        assert again.first_response_due_at == wib(2026, 11, 25, 16)
+
+
+def test_built_calendars_are_kept_per_process_and_bounded(ctx):
+    for n in range(calendar_service._BUILT_MAX + 3):
+        with ctx.app_context(), write_transaction():
+            db.session.add(DayOff(day=date(2027, 1, 4 + n), reason=f"Libur {n}"))
+        with ctx.app_context():
+            cal = calendar_service.work_calendar()
+            assert date(2027, 1, 4 + n) in cal.extra_days_off
+            assert calendar_service.work_calendar() is cal  # once per app context
+    assert 0 < len(calendar_service._BUILT) <= calendar_service._BUILT_MAX
