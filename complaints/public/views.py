@@ -115,7 +115,10 @@ def complain():
         fields = blank_form.fields(request.args.get("layanan"))
         return render_template("public/complain.html", form=None, blank_fields=fields)
     form = ComplaintForm()
-    form.service_id.choices = blank_form.service_choices(catalog.service_choices())
+    # "Not sure" needs no catalogue to be valid; a chosen service is checked against it.
+    chosen = form.service_id.data is not None
+    services = catalog.service_choices() if chosen else []
+    form.service_id.choices = blank_form.service_choices(services)
     token = form.held.data or None
     if form.website.data:
         return redirect(url_for("core.home"))  # honeypot: a bot, answered like a success
@@ -130,6 +133,8 @@ def complain():
         _remember(result.complaint)
         return redirect(url_for("public.receipt"))
     form.held.data = held_uploads.hold(token, form.files.uploads) or ""
+    if not chosen:
+        form.service_id.choices = blank_form.service_choices(catalog.service_choices())
     return render_template(
         "public/complain.html", form=form, held=held_uploads.listing(form.held.data)
     )

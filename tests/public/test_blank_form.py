@@ -78,3 +78,21 @@ def test_a_form_with_errors_keeps_what_was_typed(client):
     page = client.post("/adukan", data={"body": "short", "complainant_name": "Siti"})
     html = page.get_data(as_text=True)
     assert 'value="Siti"' in html and 'aria-invalid="true"' in html and "short</textarea>" in html
+
+
+def test_not_sure_needs_no_catalogue_but_a_chosen_service_is_checked(app, client):
+    with app.app_context():
+        sikot = db.session.scalar(db.select(Service).where(Service.code == "sikot"))
+        sikot_id, sikot_name = sikot.id, sikot.name
+    base = {"kind": "pengaduan", "confidentiality": "anonim", "consent": "y"}
+    # Not sure, and the form fails: the page still offers every service.
+    page = client.post("/adukan", data={**base, "service_id": "None", "body": "short"})
+    assert sikot_name in page.get_data(as_text=True)
+    body = "Izin SIKOT saya belum selesai setelah tiga minggu."
+    with app.app_context():
+        db.session.get(Service, sikot_id).active = False
+        db.session.commit()
+    refused = client.post("/adukan", data={**base, "service_id": str(sikot_id), "body": body})
+    assert refused.status_code == 200 and 'id="service_id-error"' in refused.get_data(as_text=True)
+    sent = client.post("/adukan", data={**base, "service_id": "None", "body": body})
+    assert sent.status_code == 302
