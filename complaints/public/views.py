@@ -99,7 +99,8 @@ def _post_limit(setting: str, key_func, deduct_when, keyed: bool = False):
     return limiter.limit(
         lambda: _config(setting),
         key_func=key_func,
-        exempt_when=(lambda: not key_func()) if keyed else None,
+        # On a GET the limit is skipped anyway: do not compute the key (it reads the form).
+        exempt_when=(lambda: request.method != "POST" or not key_func()) if keyed else None,
         methods=["POST"],
         deduct_when=deduct_when,
     )
