@@ -13,10 +13,15 @@ from complaints.tickets.service import active_divisions, active_types
 
 def service_choices() -> list[tuple[int, str]]:
     """Return the active services, in catalogue order."""
-    rows = db.session.scalars(
-        select(Service).where(Service.active.is_(True)).order_by(Service.sort, Service.id)
+    # Two columns, not Service objects: the public form reads this on every request and
+    # loading ORM objects cost twice the query. Read each time (no per-process cache), so
+    # a catalogue edit shows at once in every worker.
+    rows = db.session.execute(
+        select(Service.id, Service.name)
+        .where(Service.active.is_(True))
+        .order_by(Service.sort, Service.id)
     )
-    return [(s.id, s.name) for s in rows]
+    return [(service_id, name) for service_id, name in rows]
 
 
 def type_choices() -> list[tuple[int, str]]:

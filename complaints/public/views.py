@@ -24,7 +24,7 @@ from flask_wtf.csrf import CSRFError
 from complaints.extensions import db, limiter
 from complaints.intake import catalog
 from complaints.intake.service import IntakeRecord
-from complaints.public import held_uploads, service
+from complaints.public import blank_form, held_uploads, service
 from complaints.public.forms import ComplaintForm, MessageForm, RatingForm, ReopenForm, TrackForm
 from complaints.tickets.models import Channel, Complaint, Confidentiality, Kind
 
@@ -99,7 +99,8 @@ def _post_limit(setting: str, key_func, deduct_when, keyed: bool = False):
     return limiter.limit(
         lambda: _config(setting),
         key_func=key_func,
-        exempt_when=(lambda: not key_func()) if keyed else None,
+        # On a GET the limit is skipped anyway: do not compute the key (it reads the form).
+        exempt_when=(lambda: request.method != "POST" or not key_func()) if keyed else None,
         methods=["POST"],
         deduct_when=deduct_when,
     )
@@ -111,18 +112,19 @@ def _post_limit(setting: str, key_func, deduct_when, keyed: bool = False):
 @_post_limit("PUBLIC_SUBMIT_LIMIT_CONTACT", _phone_key, _created, keyed=True)
 def complain():
     """Show the complaint form; file the complaint through the one intake when it is valid."""
+    if request.method != "POST":  # the blank form, a service preselected from its page
+        fields = blank_form.fields(request.args.get("layanan"))
+        return render_template("public/complain.html", form=None, blank_fields=fields)
     form = ComplaintForm()
-    form.service_id.choices = [(None, _("Not sure / another service"))]
-    form.service_id.choices += catalog.service_choices()
+    # "Not sure" needs no catalogue to be valid; a chosen service is checked against it.
+    chosen = form.service_id.data is not None
+    services = catalog.service_choices() if chosen else []
+    form.service_id.choices = blank_form.service_choices(services)
     token = form.held.data or None
-    if not form.is_submitted() and request.args.get("layanan"):
-        chosen = service.service_by_code(request.args["layanan"])
-        form.service_id.data = chosen.id if chosen else None
-    if form.is_submitted():
-        if form.website.data:
-            return redirect(url_for("core.home"))  # honeypot: a bot, answered like a success
-        held_uploads.remove(token, {int(i) for i in request.form.getlist("drop") if i.isdigit()})
-        form.files.already = len(held_uploads.listing(token))
+    if form.website.data:
+        return redirect(url_for("core.home"))  # honeypot: a bot, answered like a success
+    held_uploads.remove(token, {int(i) for i in request.form.getlist("drop") if i.isdigit()})
+    form.files.already = len(held_uploads.listing(token))
     if form.validate_on_submit():
         record = _record(form)
         record.uploads = held_uploads.load(token) + form.files.uploads
@@ -131,8 +133,9 @@ def complain():
         session[RECEIPT_KEY] = {"id": result.complaint.id, "code": result.access_code}
         _remember(result.complaint)
         return redirect(url_for("public.receipt"))
-    if form.is_submitted():
-        form.held.data = held_uploads.hold(token, form.files.uploads) or ""
+    form.held.data = held_uploads.hold(token, form.files.uploads) or ""
+    if not chosen:
+        form.service_id.choices = blank_form.service_choices(catalog.service_choices())
     return render_template(
         "public/complain.html", form=form, held=held_uploads.listing(form.held.data)
     )

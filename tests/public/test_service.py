@@ -6,8 +6,9 @@ import multiprocessing
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
-from complaints.core import clock
+from complaints.core import clock, ratelimit
 from complaints.core.ratelimit import DatabaseStorage
 from complaints.extensions import db
 from complaints.intake.service import IntakeRecord
@@ -185,6 +186,36 @@ def test_storage_holds_across_processes(ctx):
         worker.join(60)
         assert worker.exitcode == 0
     assert _storage(ctx).get("shared") == 75
+
+
+def test_storage_in_a_request_uses_one_connection_and_answers_headers_from_its_rows(ctx):
+    storage = _storage(ctx)
+    storage.clear("r")
+    checkouts = []
+    event.listen(storage.engine, "checkout", lambda *args: checkouts.append(1))
+    clock.set_now(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
+    with ctx.test_request_context("/adukan", method="POST"):
+        assert storage.get("r") == 0  # the check before the view
+        assert storage.incr("r", 60) == 1  # the deduction after it
+        storage.incr("other", 60)
+        stats = (storage.get("r"), storage.get_expiry("r"))  # the response headers
+        assert len(checkouts) == 1 and storage.engine.pool.checkedout() == 1
+        ratelimit.release()  # at the end of the request
+        assert storage.engine.pool.checkedout() == 0
+    assert stats == (1, pytest.approx(clock.now().timestamp() + 60))
+    assert _storage(ctx).get("r") == 1  # written for every other worker at once
+
+
+def test_storage_in_a_request_forgets_rows_it_clears(ctx):
+    storage = _storage(ctx)
+    with ctx.test_request_context("/"):
+        storage.incr("c", 60)
+        storage.clear("c")
+        assert storage.get("c") == 0
+        storage.incr("c", 60)
+        storage.reset()
+        assert storage.get("c") == 0
+        ratelimit.release()
 
 
 def test_rating_summary_for_the_reports(ctx, factory):

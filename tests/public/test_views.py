@@ -376,6 +376,27 @@ def test_submitting_is_limited_per_contact_and_per_ip_with_a_friendly_page(limit
     assert count(limited_app) == 3
 
 
+def test_the_submission_limit_holds_across_workers_and_sends_its_headers(limited_app, tmp_path):
+    other = make_app(  # a second gunicorn worker: its own process state, the same database
+        "sqlite",
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=limited_app.config["SQLALCHEMY_DATABASE_URI"],
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="database://",
+        PUBLIC_SUBMIT_LIMIT_IP="3 per hour",
+        PUBLIC_SUBMIT_LIMIT_CONTACT="2 per hour",
+    )
+    first = limited_app.test_client().post("/adukan", data=form())
+    assert first.status_code == 302
+    headers = first.headers
+    assert (headers["X-RateLimit-Limit"], headers["X-RateLimit-Remaining"]) == ("2", "1")
+    assert other.test_client().post("/adukan", data=form()).status_code == 302
+    assert limited_app.test_client().post("/adukan", data=form()).status_code == 429
+    assert other.test_client().post("/adukan", data=form()).status_code == 429
+    with other.app_context():
+        db.engine.dispose()
+
+
 def test_tracking_failures_are_limited_per_number(limited_app):
     number, code = _file(limited_app.test_client())
     client = limited_app.test_client()
