@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
+from flask_babel import format_datetime, format_decimal, get_locale, get_timezone
 from flask_login import current_user
 
 from complaints.extensions import babel
@@ -83,11 +84,37 @@ def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
 
     Lists show dozens of dates per page; formatting each day once per locale is cached.
     """
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        value = to_user_timezone(value).date()
-    return _day_text(value, fmt, str(get_locale() or "id"))
+    return day_formatter(fmt)(value)
+
+
+def day_formatter(fmt: str = "medium") -> Callable[[date | datetime | None], str]:
+    """Return format_day bound to the request's time zone and language (for long lists)."""
+    tz, locale = get_timezone(), str(get_locale() or "id")
+
+    def format_one(value: date | datetime | None) -> str:
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=UTC)
+            value = tz.normalize(value.astimezone(tz)).date()
+        return _day_text(value, fmt, locale)
+
+    return format_one
+
+
+def datetime_formatter(fmt: str = "medium") -> Callable[[datetime | None], str]:
+    """Return the `datetime` filter bound to the request's time zone and language."""
+    tz, locale = get_timezone(), get_locale()
+
+    def format_one(value: datetime | None) -> str:
+        if not value:
+            return ""
+        # What flask_babel.format_datetime does, without looking both up again per value
+        # (the app configures no named date formats, so fmt is babel's own).
+        return babel_dates.format_datetime(value, fmt, tzinfo=tz, locale=locale)
+
+    return format_one
 
 
 def init_app(app: Flask) -> None:
