@@ -71,7 +71,8 @@ class QueuePage:
 def load_page(flt: queries.QueueFilter, user: User, size: int) -> QueuePage:
     """Return one page of the queue as the user may see it."""
     query = queries.queue_query(flt, user).with_only_columns(*COLUMNS).limit(size + 1)
-    found = db.session.execute(query).all()
+    # Plain rows through the session's connection (and transaction): no ORM objects.
+    found = db.session.connection().execute(query).all()
     more = len(found) > size
     rows = _present(found[:size], Viewer.of(user))
     return QueuePage(rows, rows[-1].id if more else None)
@@ -82,24 +83,23 @@ def _present(found, viewer: Viewer) -> list[QueueRow]:
     link = url_for("tickets.detail", complaint_id=0)[:-1]  # ".../complaints/" + id
     day, moment = day_formatter(), datetime_formatter("short")
     statuses, weights, channels = (label_table(g) for g in ("status", "weight", "channel"))
-    no_name, mask = _("(no name)"), service.MASK
+    no_name, mask, biasa = _("(no name)"), service.MASK, Confidentiality.BIASA
     due_state = _DueState()
     rows = []
-    for r in found:
-        confidential = r.confidentiality != Confidentiality.BIASA
-        shown = viewer.may_see_identity(r.holder_id, r.division_id, confidential)
-        is_open = r.status in OPEN_STATUSES
-        weight = str(r.weight or "")
+    for (id_, number, received_at, status, weight, channel, next_due_at, clock_paused,
+         name, confidentiality, summary, holder_id, division_id) in found:
+        confidential = confidentiality != biasa
+        shown = viewer.may_see_identity(holder_id, division_id, confidential)
+        is_open = status in OPEN_STATUSES
+        weight = weight or ""  # enum members are str: they print and look up as values
+        channel = channel or ""
         rows.append(QueueRow(
-            id=r.id, link=f"{link}{r.id}", number=r.number, date=day(r.received_at),
-            status=str(r.status), status_label=statuses.get(str(r.status), str(r.status)),
-            weight=weight, weight_label=weights.get(weight, weight),
-            channel_label=channels.get(str(r.channel or ""), str(r.channel or "")),
-            paused=bool(r.clock_paused and is_open),
-            due=moment(r.next_due_at) if is_open else "",
-            due_state=due_state(r.next_due_at) if is_open else None,
-            who=((r.complainant_name or "") if shown else mask) or no_name,
-            summary=r.summary, identity_shown=shown and confidential,
+            id_, f"{link}{id_}", number, day(received_at), status,
+            statuses.get(status, status), weight, weights.get(weight, weight),
+            channels.get(channel, channel), bool(clock_paused and is_open),
+            moment(next_due_at) if is_open else "",
+            due_state(next_due_at) if is_open else None,
+            ((name or "") if shown else mask) or no_name, summary, shown and confidential,
         ))
     return rows
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from complaints.accounts.models import Division, User
 from complaints.accounts.permissions import Viewer, can_see_identity, can_view_complaint
-from complaints.accounts.service import add_audit
+from complaints.accounts.service import insert_audit
 from complaints.core import clock
 from complaints.core.db import transactional
 from complaints.extensions import db
@@ -203,9 +203,8 @@ def _record_identity_view(viewer_id: int, username: str, ids: list[int], where: 
     detail: dict = {"where": where}
     if len(ids) > 1:
         detail["ids"] = ids
-    entry = add_audit("view_identity", username=username, object_type="complaint",
-                      object_id=ids[0] if len(ids) == 1 else None, detail=detail)
-    entry.user_id = viewer_id
+    insert_audit("view_identity", viewer_id, username, object_type="complaint",
+                 object_id=ids[0] if len(ids) == 1 else None, detail=detail)
 
 
 def active_types() -> list[ComplaintType]:
