@@ -48,7 +48,7 @@ def queue():
         next_args = {k: v for k, v in request.args.items() if k != "after"}
         next_args["after"] = page.next_after
     html = render_template(
-        "tickets/queue.html", rows=page.rows, flt=flt, next_args=next_args,
+        "tickets/queue.html", page=page, flt=flt, next_args=next_args,
         views=queries.QUEUE_VIEWS, choices=queue_page.filter_choices(str(get_locale() or "id")),
     )
     queue_page.audit(current_user, page)  # after rendering, as on the other pages
