@@ -1,11 +1,13 @@
 """Profile our app in-process: staff submissions and the queue page.
 
 Usage: .venv/bin/python bench/profile_ours.py [--rows 100000] [--requests 50]
-           [--only queue|submit] [--measure]
+           [--only queue|submit] [--measure] [--pg-port PORT]
 Without --measure: a pyinstrument profile of each task (`pip install pyinstrument` in .venv).
 With --measure: CPU ms per request (time.process_time over --requests after a warm-up)
 and SQL statements per request, next to GET /healthz measured in the same run.
-Works on a SQLite file in bench/.work/profile with the production config.
+Works on a SQLite file in bench/.work/profile with the production config, or with
+--pg-port on the database "ours" of a PostgreSQL server already running on 127.0.0.1
+(e.g. a throwaway cluster: tests/support/postgres.py), so that several runs share it.
 """
 
 from __future__ import annotations
@@ -72,11 +74,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--only", choices=("queue", "submit"))
     parser.add_argument("--measure", action="store_true")
+    parser.add_argument("--pg-port", type=int, help="use PostgreSQL on this local port")
     args = parser.parse_args()
     work = BENCH / ".work" / "profile"
     work.mkdir(parents=True, exist_ok=True)
-    ours = Ours(Db("sqlite", work), 0, 1, work)
-    if not (work / "ours.sqlite3").exists():
+    if args.pg_port:
+        ours = Ours(Db("postgresql", work, args.pg_port), 0, 1, work)
+        conn = ours.db.connect("ours")
+        ready = conn.execute("SELECT to_regclass('complaint')").fetchone()[0] is not None
+        conn.close()
+    else:
+        ours = Ours(Db("sqlite", work), 0, 1, work)
+        ready = (work / "ours.sqlite3").exists()
+    if not ready:
         ours.prepare()
     ours.load(args.rows)
     os.environ.update(ours.env)
