@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort
@@ -87,25 +88,52 @@ def has_perm(user: User | None, *wanted: Perm) -> bool:
     return bool(perms_of(user) & set(wanted))
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """A user's permissions and divisions, worked out once for checks over many complaints."""
+
+    user_id: int | None
+    perms: frozenset[Perm]
+    divisions: frozenset[int]
+
+    @classmethod
+    def of(cls, user: User | None) -> Viewer:
+        """Return the viewer as of today (nobody for None or anonymous users)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls(None, frozenset(), frozenset())
+        today = office_today()
+        current = [a for a in user.assignments if a.is_current(today)]
+        perms = frozenset().union(*(POSITION_PERMS[a.position] for a in current))
+        divisions = frozenset(a.division_id for a in current if a.division_id)
+        return cls(user.id, perms, divisions)
+
+    def may_view(self, holder_id: int | None, division_id: int | None) -> bool:
+        """Return whether a complaint with this holder and division may be opened."""
+        if Perm.VIEW_ALL in self.perms:
+            return True
+        if Perm.VIEW_DIVISION in self.perms and self.user_id is not None:
+            if holder_id == self.user_id:
+                return True
+            return division_id is not None and division_id in self.divisions
+        return False
+
+    def may_see_identity(self, holder_id: int | None, division_id: int | None,
+                         confidential: bool) -> bool:
+        """Return whether the complainant's identity is shown unmasked."""
+        if not self.may_view(holder_id, division_id):
+            return False
+        return not confidential or Perm.SEE_IDENTITY in self.perms
+
+
 def can_view_complaint(user: User | None, complaint) -> bool:
     """Return whether the user may open the complaint."""
-    perms = perms_of(user)
-    if Perm.VIEW_ALL in perms:
-        return True
-    if Perm.VIEW_DIVISION in perms and user is not None:
-        if complaint.holder_id == user.id:
-            return True
-        return complaint.division_id is not None and complaint.division_id in divisions_of(user)
-    return False
+    return Viewer.of(user).may_view(complaint.holder_id, complaint.division_id)
 
 
 def can_see_identity(user: User | None, complaint) -> bool:
     """Return whether the complainant's identity is shown unmasked to the user."""
-    if not can_view_complaint(user, complaint):
-        return False
-    if not complaint.is_confidential:
-        return True
-    return Perm.SEE_IDENTITY in perms_of(user)
+    return Viewer.of(user).may_see_identity(complaint.holder_id, complaint.division_id,
+                                            complaint.is_confidential)
 
 
 def require(*wanted: Perm):

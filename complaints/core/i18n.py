@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
+from flask_babel import (
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
 from flask_login import current_user
 
 from complaints.extensions import babel
@@ -91,11 +99,39 @@ def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
 
     Lists show dozens of dates per page; formatting each day once per locale is cached.
     """
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        value = to_user_timezone(value).date()
-    return _day_text(value, fmt, str(get_locale() or "id"))
+    return day_formatter(fmt)(value)
+
+
+def day_formatter(fmt: str = "medium") -> Callable[[date | datetime | None], str]:
+    """Return format_day bound to the request's time zone and language (for long lists)."""
+    # The user's zone (Flask-Babel's, a pytz zone) as a zoneinfo zone: the same rules,
+    # converted in C instead of pytz's Python per value.
+    tz, locale = ZoneInfo(str(get_timezone())), str(get_locale() or "id")
+
+    def format_one(value: date | datetime | None) -> str:
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=UTC)
+            value = value.astimezone(tz).date()
+        return _day_text(value, fmt, locale)
+
+    return format_one
+
+
+def datetime_formatter(fmt: str = "medium") -> Callable[[datetime | None], str]:
+    """Return the `datetime` filter bound to the request's time zone and language."""
+    tz, locale = get_timezone(), get_locale()
+
+    def format_one(value: datetime | None) -> str:
+        if not value:
+            return ""
+        # What flask_babel.format_datetime does, without looking both up again per value
+        # (the app configures no named date formats, so fmt is babel's own).
+        return babel_dates.format_datetime(value, fmt, tzinfo=tz, locale=locale)
+
+    return format_one
 
 
 def init_app(app: Flask) -> None:
@@ -110,3 +146,31 @@ def init_app(app: Flask) -> None:
         format_decimal(value) if value is not None else ""
     )
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
+    _install_template_gettext(app)
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Give templates a `_()` that finds the catalog once per language, not once per call.
+
+    Flask-Babel's own looks the catalog up through its request context (locale, domain,
+    locale identifier) on every call, and a staff page has dozens of them. The catalogs
+    are the ones Flask-Babel loads (and, like it, loaded once per process).
+    """
+    catalogs: dict = {}
+
+    def translations():
+        locale = get_locale()  # Flask-Babel keeps it per request (and in force_locale)
+        found = catalogs.get(locale)
+        if found is None:
+            found = get_translations()
+            if locale is not None:
+                catalogs[locale] = found
+        return found
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )

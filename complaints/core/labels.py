@@ -98,3 +98,17 @@ def label(group: str, value) -> str:
         else:
             return str(value)
     return text
+
+
+# Whole groups per (locale, group), for pages that label many values at once.
+_tables: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def label_table(group: str) -> dict[str, str]:
+    """Return {value: translated label} of a group in the current language."""
+    key = (str(get_locale() or ""), group)
+    table = _tables.get(key)
+    if table is None:
+        table = _tables[key] = {str(getattr(member, "value", member)): str(lazy)
+                                for member, lazy in ALL_LABELS[group].items()}
+    return table

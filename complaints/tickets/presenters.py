@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from complaints.accounts.models import Division, User
 from complaints.core import clock
-from complaints.core.labels import ALL_LABELS, label
+from complaints.core.labels import ALL_LABELS, label, label_table
 from complaints.extensions import db
 from complaints.tickets.models import ComplaintType, Service
 
@@ -168,4 +168,5 @@ def station_duration(station) -> str:
 
 def label_choices(group: str) -> list[tuple[str, str]]:
     """Return (value, label) pairs of an enum group, for filters."""
-    return [(key.value, label(group, key)) for key in ALL_LABELS[group]]
+    table = label_table(group)
+    return [(key.value, table[key.value]) for key in ALL_LABELS[group]]

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from complaints.accounts.models import Division, User
-from complaints.accounts.permissions import can_see_identity, can_view_complaint
-from complaints.accounts.service import add_audit
+from complaints.accounts.permissions import Viewer, can_see_identity, can_view_complaint
+from complaints.accounts.service import insert_audit
 from complaints.core import clock
 from complaints.core.db import transactional
 from complaints.extensions import db
@@ -183,20 +183,28 @@ def audit_identity_view(viewer: User, complaints: list[Complaint], where: str) -
     Call it after the page is rendered: the write transaction first commits the request's
     read transaction, which expires every loaded row (one SELECT per row if read again).
     """
-    ids = [c.id for c in complaints if c.is_confidential and can_see_identity(viewer, c)]
+    scope = Viewer.of(viewer)
+    record_identity_view(viewer, [
+        c.id for c in complaints
+        if c.is_confidential and scope.may_see_identity(c.holder_id, c.division_id, True)
+    ], where)
+
+
+def record_identity_view(viewer: User, ids: list[int], where: str) -> None:
+    """Write the audit row for confidential identities shown (the ids); none: nothing."""
     if ids:
-        _record_identity_view(viewer.id, ids, where)
+        _record_identity_view(viewer.id, viewer.username, ids, where)
 
 
 @transactional
-def _record_identity_view(viewer_id: int, ids: list[int], where: str) -> None:
-    user = db.session.get(User, viewer_id)
-    if len(ids) == 1:
-        add_audit("view_identity", user, object_type="complaint", object_id=ids[0],
-                  detail={"where": where})
-    else:
-        add_audit("view_identity", user, object_type="complaint", detail={"where": where,
-                                                                         "ids": ids})
+def _record_identity_view(viewer_id: int, username: str, ids: list[int], where: str) -> None:
+    # Id and name come from the caller: the commit before this transaction expired the
+    # viewer, and loading them again would cost a SELECT.
+    detail: dict = {"where": where}
+    if len(ids) > 1:
+        detail["ids"] = ids
+    insert_audit("view_identity", viewer_id, username, object_type="complaint",
+                 object_id=ids[0] if len(ids) == 1 else None, detail=detail)
 
 
 def active_types() -> list[ComplaintType]:

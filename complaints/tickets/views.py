@@ -13,13 +13,14 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from complaints.accounts.permissions import Perm, can_view_complaint, has_perm, require
 from complaints.extensions import db
 from complaints.intake import catalog
-from complaints.tickets import attachments, queries, service
+from complaints.tickets import attachments, queries, queue_page, service
 from complaints.tickets.forms import HandOverForm, NoteForm
 from complaints.tickets.models import Attachment, Complaint
 
@@ -41,22 +42,17 @@ def queue():
         flt = queries.parse_filter(request.args)
     except queries.QueryError as exc:
         abort(400, str(exc))
-    size = current_app.config["PAGE_SIZE"]
-    rows = list(db.session.scalars(queries.queue_query(flt, current_user).limit(size + 1)))
-    has_next = len(rows) > size
-    rows = rows[:size]
-    identities = {c.id: service.identity_for(c, current_user) for c in rows}
+    page = queue_page.load_page(flt, current_user, current_app.config["PAGE_SIZE"])
     next_args = None
-    if has_next:
+    if page.next_after is not None:
         next_args = {k: v for k, v in request.args.items() if k != "after"}
-        next_args["after"] = rows[-1].id
-    page = render_template(
-        "tickets/queue.html", rows=rows, flt=flt, identities=identities, next_args=next_args,
-        views=queries.QUEUE_VIEWS, type_choices=catalog.type_choices(),
-        service_choices=catalog.service_choices(), division_choices=catalog.division_choices(),
+        next_args["after"] = page.next_after
+    html = render_template(
+        "tickets/queue.html", page=page, flt=flt, next_args=next_args,
+        views=queries.QUEUE_VIEWS, choices=queue_page.filter_choices(str(get_locale() or "id")),
     )
-    service.audit_identity_view(current_user, rows, "queue")  # after rendering: see there
-    return page
+    queue_page.audit(current_user, page)  # after rendering, as on the other pages
+    return html
 
 
 @bp.get("/complaints/<int:complaint_id>")

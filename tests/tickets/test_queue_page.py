@@ -1,0 +1,138 @@
+"""The queue page's rows, formatters and filter lists agree with the general rules (both DBs)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from flask import session
+from flask_babel import format_date, format_datetime, refresh, to_user_timezone
+from flask_login import login_user
+from markupsafe import escape
+from sqlalchemy import event, select
+from werkzeug.datastructures import MultiDict
+
+from complaints.accounts.models import AuditLog, Division, User
+from complaints.accounts.service import add_audit, insert_audit
+from complaints.core.db import write_transaction
+from complaints.core.i18n import datetime_formatter, day_formatter
+from complaints.extensions import db
+from complaints.intake import catalog
+from complaints.tickets import queries, queue_page, service
+from complaints.tickets.models import Complaint, ComplaintType, Confidentiality, Service
+
+pytestmark = pytest.mark.both_db
+
+
+def _division(code: str) -> int:
+    return db.session.scalar(select(Division.id).where(Division.code == code))
+
+
+def _page(app, user_id: int, lang: str = "id", **args):
+    with app.test_request_context("/staff/queue"):
+        session["lang"] = lang
+        refresh()  # the app context (and its cached locale) is shared with ctx
+        user = db.session.get(User, user_id)
+        login_user(user)
+        flt = queries.parse_filter(MultiDict({"view": "all", **args}))
+        page = queue_page.load_page(flt, user, 50)
+        rows = db.session.scalars(queries.queue_query(flt, user).limit(50)).all()
+        expected = {c.id: service.identity_for(c, user) for c in rows}
+        return page, rows, expected
+
+
+@pytest.mark.parametrize("role", ["registrar", "handler", "kabid", "sekretaris", "loket"])
+def test_rows_show_and_audit_identities_as_the_general_rule_does(app, ctx, factory, role):
+    perizinan, other = _division("perizinan"), _division("sekretariat")
+    user = factory.user(positions=[(role, "perizinan")])
+    for i, conf in enumerate([*Confidentiality, *Confidentiality]):
+        factory.complaint(confidentiality=conf, complainant_name=f"Nama {i} <b>",
+                          division_id=perizinan if i % 2 else other)
+    page, rows, identities = _page(app, user.id)
+    html = str(page.html)
+    assert page.count == len(rows) == html.count('<li class="row">') > 0
+    assert re.findall(r'href="/staff/complaints/(\d+)"', html) == [str(c.id) for c in rows]
+    assert re.findall(r'<span class="who">([^<]*)</span>', html) == [
+        str(escape(identities[c.id].name or "(tanpa nama)")) for c in rows]
+    assert "<b>" not in html  # names are escaped
+    expected_audit = [c.id for c in rows if c.is_confidential and not identities[c.id].masked]
+    assert page.shown_ids == expected_audit
+
+
+def test_page_reads_with_a_constant_number_of_statements(app, ctx, factory):
+    user = factory.user(positions=[("registrar", None)])
+    counts = []
+    for total in (3, 30):
+        while db.session.scalar(select(db.func.count(Complaint.id))) < total:
+            factory.complaint(confidentiality=Confidentiality.RAHASIA)
+        statements: list[str] = []
+        with app.test_request_context("/staff/queue"):
+            viewer = db.session.get(User, user.id)
+            login_user(viewer)
+            flt = queries.parse_filter(MultiDict({"view": "all"}))
+            viewer.assignments  # noqa: B018 - loaded with the user in a request
+
+            def count(conn, cursor, statement, *args, _seen=statements):
+                _seen.append(statement)
+
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                page = queue_page.load_page(flt, viewer, 50)
+                queue_page.filter_choices("id")
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        assert page.count == total
+        counts.append(len(statements))
+    assert counts == [2, 2]  # the rows, the filter lists: nothing per row
+
+
+def test_filter_choices_are_the_catalog_lists_and_follow_edits(app, ctx):
+    for lang in ("id", "en"):
+        with app.test_request_context("/"):
+            session["lang"] = lang
+            refresh()  # the app context (and its cached locale) is shared with ctx
+            assert queue_page.filter_choices(lang) == {
+                "type": catalog.type_choices(), "service": catalog.service_choices(),
+                "division": catalog.division_choices()}
+    with write_transaction():
+        db.session.scalars(select(Service)).first().active = False
+        db.session.scalars(select(ComplaintType)).first().name_en = "Renamed type"
+        db.session.scalars(select(Division)).first().name = "A renamed division"
+    with app.test_request_context("/"):
+        session["lang"] = "en"
+        refresh()
+        choices = queue_page.filter_choices("en")
+        assert choices == {"type": catalog.type_choices(), "service": catalog.service_choices(),
+                           "division": catalog.division_choices()}
+        assert "Renamed type" in dict(choices["type"]).values()
+        assert choices["division"][0][1] == "A renamed division"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_formatters_print_what_flask_babel_prints(app, ctx, lang):
+    moments = [datetime(2026, 3, 10, 16, 59, tzinfo=UTC), datetime(2026, 3, 10, 17, 0, tzinfo=UTC),
+               datetime(2025, 12, 31, 23, 30, tzinfo=UTC), datetime(2026, 1, 1, 5, 0)]
+    with app.test_request_context("/"):
+        session["lang"] = lang
+        refresh()  # the app context (and its cached locale) is shared with ctx
+        day, moment = day_formatter(), datetime_formatter("short")
+        for value in moments:
+            assert day(value) == format_date(to_user_timezone(value).date())
+            assert moment(value) == format_datetime(value, "short")
+        assert day(None) == moment(None) == ""
+
+
+def test_insert_audit_writes_what_add_audit_writes(app, ctx, factory):
+    user = factory.user(positions=[("registrar", None)])
+    with (app.test_request_context("/", environ_base={"REMOTE_ADDR": "10.0.0.9"}),
+          write_transaction()):
+        viewer = db.session.get(User, user.id)
+        add_audit("view_identity", viewer, object_type="complaint", detail={"ids": [1, 2]})
+        insert_audit("view_identity", viewer.id, viewer.username, object_type="complaint",
+                     detail={"ids": [1, 2]})
+    first, second = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()[-2:]
+    fields = ("user_id", "username", "action", "object_type", "object_id", "ip", "detail",
+              "note")
+    assert [getattr(first, f) for f in fields] == [getattr(second, f) for f in fields]
+    assert second.ip == "10.0.0.9" and second.at is not None
