@@ -11,6 +11,7 @@ from complaints.messaging.models import *  # noqa: F403
 from complaints.notifications.models import *  # noqa: F403
 from complaints.public.models import *  # noqa: F403
 from complaints.reports.models import *  # noqa: F403
+from complaints.tickets import search_index  # noqa: F401  (trigram indexes on PostgreSQL)
 from complaints.tickets.models import *  # noqa: F403
 from complaints.workflow.deadline_models import *  # noqa: F403
 from complaints.workflow.models import *  # noqa: F403

@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 
 from complaints import create_app
 from complaints.extensions import db
+from complaints.tickets import search_index
 from tests.conftest import postgres_url
 
 
@@ -51,7 +52,10 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_app):
     assert {t.name for t in db.metadata.sorted_tables} <= _tables(empty_app)
 
     with empty_app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, *_: not search_index.is_managed_here(name),
+        })
         differences = compare_metadata(context, db.metadata)
     assert differences == [], (
         "models and migrations disagree (run `make regen-migration`):\n"
@@ -61,3 +65,17 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_app):
     with empty_app.app_context():
         downgrade(revision="base")
     assert _tables(empty_app) <= {"alembic_version"}
+
+
+def test_search_indexes_follow_upgrade_and_downgrade(empty_app, backend):
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with empty_app.app_context():
+        names = {index["name"] for index in inspect(db.engine).get_indexes("complaint")}
+    made = {f"ix_trgm_complaint_{column}" for column in search_index.COLUMNS}
+    assert made <= names if backend == "postgresql" else not (made & names)
+    with empty_app.app_context():
+        downgrade(revision="0001")
+        names = {index["name"] for index in inspect(db.engine).get_indexes("complaint")}
+        downgrade(revision="base")
+    assert not (made & names)
