@@ -15,12 +15,12 @@ import threading
 from flask import Flask
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, Table, case, create_engine, delete, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 
 from complaints.core import clock
+from complaints.core.db import dialect_insert
 from complaints.extensions import Model
 
 APP_DATABASE = "database://"
@@ -72,9 +72,10 @@ class DatabaseStorage(Storage):
             self._ready = True
 
     def _upsert(self, key: str, expiry: int, amount: int, now: float):
-        dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
+        name = self.engine.dialect.name
+        insert = dialect_insert("sqlite" if name == "sqlite" else "postgresql")
         expired = TABLE.c.expires_at <= now
-        stmt = dialect.insert(TABLE).values(key=key, count=amount, expires_at=now + expiry)
+        stmt = insert(TABLE).values(key=key, count=amount, expires_at=now + expiry)
         stmt = stmt.on_conflict_do_update(
             index_elements=[TABLE.c.key],
             set_={

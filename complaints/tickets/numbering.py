@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from complaints.core.db import dialect_insert
 from complaints.extensions import db
 from complaints.tickets.models import Counter
 
@@ -17,7 +17,7 @@ def next_in_sequence(name: str, year: int) -> int:
     BEGIN (SQLite) makes concurrent callers queue (no duplicates).
     """
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     db.session.execute(
         insert(Counter).values(name=name, year=year, last=0).on_conflict_do_nothing()
     )

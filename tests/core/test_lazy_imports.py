@@ -8,7 +8,7 @@ import sys
 from complaints.core.lazy_migrate import _Pending
 
 HEAVY = ("alembic", "flask_migrate", "openpyxl", "pypdf", "jsonschema", "twilio.rest",
-         "requests", "weasyprint")
+         "requests", "weasyprint", "holidays", "sqlalchemy.dialects.postgresql")
 
 
 def test_building_the_app_imports_no_heavy_library(tmp_path):
