@@ -120,3 +120,17 @@ def utcnow_default() -> datetime:
     from complaints.core import clock
 
     return clock.now()
+
+
+def dialect_insert(name: str):
+    """Return the INSERT … ON CONFLICT construct of PostgreSQL or else SQLite.
+
+    Imported here on demand: the PostgreSQL dialect costs start-up time on SQLite.
+    """
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert

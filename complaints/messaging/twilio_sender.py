@@ -12,17 +12,17 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
-import requests
 from flask import current_app
-from twilio.base.exceptions import TwilioRestException, TwilioServiceException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
 
 from complaints.core import clock
 from complaints.messaging import phone
 from complaints.notifications.senders import PermanentError, TransientError, register_sender
+
+if TYPE_CHECKING:
+    from twilio.rest import Client
 
 log = logging.getLogger(__name__)
 CHANNELS = ("sms", "whatsapp")
@@ -52,19 +52,6 @@ class SendResult:
     status: str
 
 
-class _RebasedHttpClient(TwilioHttpClient):
-    """Twilio's own HTTP client, with api.twilio.com replaced by a configured base URL."""
-
-    def __init__(self, base_url: str, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self.base_url = base_url.rstrip("/")
-
-    def request(self, method, url, *args, **kwargs):
-        if url.startswith(TWILIO_API_HOST):
-            url = self.base_url + url[len(TWILIO_API_HOST):]
-        return super().request(method, url, *args, **kwargs)
-
-
 def is_configured(config: dict | None = None) -> bool:
     """Return whether Twilio credentials are set (else messages go to the outbox log)."""
     cfg = config if config is not None else current_app.config
@@ -73,10 +60,9 @@ def is_configured(config: dict | None = None) -> bool:
 
 def make_client(config: dict) -> Client:
     """Return a twilio Client with a timeout (and a base URL when one is configured)."""
-    timeout = float(config.get("TWILIO_TIMEOUT_SECONDS") or 10)
-    base = config.get("TWILIO_API_BASE_URL") or ""
-    http = _RebasedHttpClient(base, timeout) if base else TwilioHttpClient(timeout=timeout)
-    return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http)
+    from complaints.messaging import twilio_client  # twilio and requests load on first send
+
+    return twilio_client.make_client(config)
 
 
 def sender_address(channel: str, config: dict) -> str:
@@ -105,18 +91,9 @@ def send(channel: str, to: str, body: str, idempotency_key: str,
 
 def _send_twilio(cfg: dict, channel: str, recipient: str, body: str, key: str,
                  callback: str | None) -> SendResult:
-    kwargs = {"to": recipient, "from_": sender_address(channel, cfg), "body": body}
-    if callback:
-        kwargs["status_callback"] = with_key(callback, key)
-    try:
-        message = make_client(cfg).messages.create(**kwargs)
-    except TwilioRestException as exc:
-        raise classify(int(exc.status), exc.code, exc.msg) from exc
-    except TwilioServiceException as exc:
-        raise classify(int(exc.status), exc.code, exc.title) from exc
-    except (requests.Timeout, requests.ConnectionError) as exc:
-        raise TransientSendError(f"twilio unreachable: {exc}") from exc
-    return SendResult(str(message.sid), str(message.status or "queued"))
+    from complaints.messaging import twilio_client  # twilio and requests load on first send
+
+    return twilio_client.send_twilio(cfg, channel, recipient, body, key, callback)
 
 
 def classify(status: int, code: int | None, message: str = "") -> SendError:

@@ -12,12 +12,6 @@ from flask import current_app
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from complaints.accounts.models import User
 from complaints.accounts.service import record_audit
@@ -134,16 +128,6 @@ WRAP_FROM_WIDTH = 28  # only the long text columns wrap: each styled cell costs 
 HEADER_ROW = 4
 
 
-def _text_cell(ws, value, **style) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    # openpyxl turns a string starting with "=" into a formula; complaint text never is one.
-    if isinstance(value, str):
-        cell.data_type = "s"
-    for key, item in style.items():
-        setattr(cell, key, item)
-    return cell
-
-
 TEXT_FIELDS = ("name", "address", "phone", "summary", "follow_up", "reply", "type_name",
                "service_name", "division_name")
 
@@ -154,6 +138,8 @@ def printable(rows: Iterable[service.RegisterRow]) -> Iterator[service.RegisterR
     Text from e-mail or SMS may hold them; XLSX forbids them and they break the text
     layer of a PDF.
     """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl loads on first export
+
     for row in rows:
         dirty = {name: ILLEGAL_CHARACTERS_RE.sub("\ufffd", getattr(row, name))
                  for name in TEXT_FIELDS if ILLEGAL_CHARACTERS_RE.search(getattr(row, name))}
@@ -162,35 +148,9 @@ def printable(rows: Iterable[service.RegisterRow]) -> Iterator[service.RegisterR
 
 def write_xlsx(rows: Iterable[service.RegisterRow], meta: ExportMeta, target: IO[bytes]) -> int:
     """Write the register as a spreadsheet, streaming rows (write-only workbook); return count."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title="Buku Pengaduan")
-    for index, (_title, width, _value) in enumerate(XLSX_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = f"B{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    bold = Font(bold=True)
-    ws.append([_text_cell(ws, meta.office_name, font=Font(bold=True, size=12))])
-    ws.append([_text_cell(ws, f"BUKU PENGADUAN — {meta.period_label}", font=bold)])
-    ws.append([_text_cell(ws, meta.filters_label)])
-    ws.append([_text_cell(ws, str(title), font=bold) for title, _w, _v in XLSX_COLUMNS])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    count = 0
-    for row in rows:
-        cells = []
-        for _title, width, value in XLSX_COLUMNS:
-            item = value(row)
-            if isinstance(item, datetime):
-                cells.append(_text_cell(ws, item, number_format=DATE_FORMAT))
-            elif width >= WRAP_FROM_WIDTH:
-                cells.append(_text_cell(ws, item, alignment=wrap))
-            else:
-                cells.append(_text_cell(ws, item))
-        ws.append(cells)
-        count += 1
-    wb.save(target)
-    return count
+    from complaints.register import xlsx  # openpyxl loads on the first export, not at start
+
+    return xlsx.write_register(rows, meta, target)
 
 
 def write_pdf(rows: Iterable[service.RegisterRow], meta: ExportMeta, target: IO[bytes]) -> int:

@@ -10,7 +10,6 @@ from itertools import islice
 from typing import IO, TYPE_CHECKING
 
 from flask import render_template
-from pypdf import PdfReader, PdfWriter
 
 from complaints.core.labels import label
 from complaints.core.pdf import html_document
@@ -64,6 +63,8 @@ def _join(parts: list[IO[bytes]], target: IO[bytes], meta: ExportMeta) -> None:
         parts[0].seek(0)
         shutil.copyfileobj(parts[0], target)
         return
+    from pypdf import PdfReader, PdfWriter  # only long registers are joined: loaded on demand
+
     writer = PdfWriter()
     for part in parts:
         part.seek(0)

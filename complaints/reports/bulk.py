@@ -14,10 +14,10 @@ from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from complaints.accounts.models import Division
 from complaints.core import clock
+from complaints.core.db import dialect_insert
 from complaints.extensions import db
 from complaints.tickets.models import Complaint, ComplaintEvent, ComplaintType, Counter, Service
 from complaints.workflow.calendar import WorkCalendar, add_working_days
@@ -119,7 +119,7 @@ def day_counts(n: int, now: datetime, cal: WorkCalendar, days: int = 365) -> lis
 def reserve(name: str, year: int, count: int) -> int:
     """Take a block of `count` numbers of a per-year counter; return the first."""
     dialect = db.engine.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     db.session.execute(insert(Counter).values(name=name, year=year, last=0)
                        .on_conflict_do_nothing())
     last = db.session.execute(

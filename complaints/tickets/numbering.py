@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
+from complaints.core.db import dialect_insert
 from complaints.extensions import db
 from complaints.tickets.models import Counter
 
@@ -17,7 +17,7 @@ _NEXT: dict[str, Insert] = {}
 def _next_statement(dialect: str) -> Insert:
     statement = _NEXT.get(dialect)
     if statement is None:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = dialect_insert(dialect)
         statement = _NEXT[dialect] = (
             insert(Counter)
             .values(name=bindparam("name"), year=bindparam("year"), last=1)

@@ -11,8 +11,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 WEEKEND = (5, 6)  # Saturday, Sunday
 HOLIDAY_COUNTRY = "ID"
 
@@ -31,6 +29,8 @@ class WorkCalendar:
 @lru_cache(maxsize=64)
 def national_days_off(year: int, cuti_bersama: bool) -> frozenset[date]:
     """Return the national holidays of a year (with cuti bersama when asked), cached."""
+    import holidays  # ~0.1 s: loaded when a due date is first computed, not at start-up
+
     categories = ("public", "government") if cuti_bersama else ("public",)
     found = holidays.country_holidays(HOLIDAY_COUNTRY, years=year, categories=categories)
     return frozenset(found.keys())
@@ -39,6 +39,8 @@ def national_days_off(year: int, cuti_bersama: bool) -> frozenset[date]:
 @lru_cache(maxsize=64)
 def holiday_names(year: int) -> tuple[tuple[date, str], ...]:
     """Return (date, Indonesian name) of every national holiday and cuti bersama of a year."""
+    import holidays
+
     found = holidays.country_holidays(HOLIDAY_COUNTRY, years=year,
                                       categories=("public", "government"), language="id")
     return tuple(sorted(found.items()))

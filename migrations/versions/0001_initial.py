@@ -308,7 +308,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_complaint_lapor_tracking_id'), ['lapor_tracking_id'], unique=False)
         batch_op.create_index('ix_complaint_next_due_at_id', ['next_due_at', 'id'], unique=False)
         batch_op.create_index('ix_complaint_received_at_id', ['received_at', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_report_month', ['received_at', 'channel', 'kind', 'status', 'weight', 'type_id', 'service_id', 'division_id', 'due_at', 'first_response_due_at', 'first_response_at', 'id'], unique=False)
         batch_op.create_index('ix_complaint_status_id', ['status', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_status_next_due', ['status', 'next_due_at', 'received_at'], unique=False)
 
     op.create_table('report_note',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -404,8 +406,8 @@ def upgrade():
     )
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.create_index('ix_complaint_event_complaint_id_id', ['complaint_id', 'id'], unique=False)
-        batch_op.create_index('ix_complaint_event_complaint_kind_at', ['complaint_id', 'kind', 'at'], unique=False)
-        batch_op.create_index('ix_complaint_event_kind_at', ['kind', 'at'], unique=False)
+        batch_op.create_index('ix_complaint_event_complaint_kind_at', ['complaint_id', 'kind', 'at', 'to_value'], unique=False)
+        batch_op.create_index('ix_complaint_event_kind_at', ['kind', 'at', 'to_value', 'complaint_id'], unique=False)
 
     op.create_table('complaint_language',
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -445,7 +447,7 @@ def upgrade():
     sa.UniqueConstraint('complaint_id', name=op.f('uq_complaint_rating_complaint_id'))
     )
     with op.batch_alter_table('complaint_rating', schema=None) as batch_op:
-        batch_op.create_index('ix_complaint_rating_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_complaint_rating_created_at', ['created_at', 'score'], unique=False)
 
     op.create_table('escalation_notice',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -762,7 +764,9 @@ def downgrade():
 
     op.drop_table('report_note')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_status_next_due')
         batch_op.drop_index('ix_complaint_status_id')
+        batch_op.drop_index('ix_complaint_report_month')
         batch_op.drop_index('ix_complaint_received_at_id')
         batch_op.drop_index('ix_complaint_next_due_at_id')
         batch_op.drop_index(batch_op.f('ix_complaint_lapor_tracking_id'))

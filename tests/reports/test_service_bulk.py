@@ -41,3 +41,18 @@ def test_bulk_load_then_compile_last_month(app, runner, factory, backend):
     assert "version 1 (draft)" in result.output
     assert runner.invoke(args=["reports", "compile", "2026-11"]).exit_code != 0
     assert runner.invoke(args=["reports", "compile", "2026-1"]).exit_code != 0
+
+
+def test_compiled_figures_equal_the_plain_reference(app, runner, backend):
+    """Every figure, for every month of a bulk load, as the one-query-per-figure reference."""
+    from complaints.reports.figures import compile_figures
+    from complaints.workflow.calendar_service import work_calendar
+    from tests.reports import reference
+
+    assert runner.invoke(args=["demo", "bulk-load", "1500", "--seed", "11"]).exit_code == 0
+    with app.app_context():
+        cal = work_calendar()
+        for back in range(0, 13):
+            year, month = shift_month(2026, 11, -back)
+            ours = compile_figures(year, month, NOW, cal)
+            assert ours == reference.compile_figures(year, month, NOW, cal), (year, month)
