@@ -19,8 +19,10 @@ run: install
 	$(BIN)/flask i18n compile > /dev/null
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
-	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT); the scheduler runs beside it (log: instance/scheduler.log)"
+	@log="$${INSTANCE_PATH:-instance}/scheduler.log"; $(BIN)/flask scheduler run > "$$log" 2>&1 & sched=$$!; \
+	  trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
