@@ -137,8 +137,10 @@ def run(app, sizes: list[int]) -> None:
                 lambda rid=report_id: service.approve(rid, db.session.get(User, sek_id)))
         with app.test_request_context():
             version = service.get_report(report_id).current
+            sekretaris = db.session.get(User, sek_id)
+            assert sekretaris is not None
             measure("XLSX export (frozen)",
-                    lambda v=version: exports.write_xlsx(v, db.session.get(User, sek_id)).close())
+                    lambda v=version, u=sekretaris: exports.write_xlsx(v, u).close())
         db.session.remove()
 
 
