@@ -72,11 +72,21 @@ class IntakeRecord:
 
 @dataclass
 class IntakeResult:
-    """The complaint and, when it was created now, its access code (shown once)."""
+    """The complaint and, when it was created now, its access code (shown once).
+
+    Made inside the transaction: complaint_id and access_code_hash are read there, so a
+    caller needing only those does not reload the complaint that the commit expired.
+    """
 
     complaint: Complaint
     access_code: str | None
     created: bool = True
+    complaint_id: int = field(init=False)
+    access_code_hash: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.complaint_id = self.complaint.id
+        self.access_code_hash = self.complaint.access_code_hash
 
 
 def _clean(value: str | None) -> str | None:
@@ -122,7 +132,8 @@ def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeR
 
                 notifications.on_complaint_created(complaint, code, language=record.language,
                                                   fresh=True)
-        return IntakeResult(complaint, code)
+            result = IntakeResult(complaint, code)  # before the commit expires the complaint
+        return result
     except IntegrityError:
         attachments.remove_files(stored)
         existing = _existing(record.source_key)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from complaints.core import clock
 from complaints.core.db import transactional
 from complaints.extensions import db
-from complaints.intake.service import IntakeRecord, IntakeResult, create_complaint
+from complaints.intake.service import IntakeRecord, create_complaint
 from complaints.public.models import Rating
 from complaints.tickets import attachments
 from complaints.tickets.codes import check_access_code, hash_access_code
@@ -63,12 +63,26 @@ def service_by_code(code: str) -> Service | None:
     return db.session.scalar(select(Service).where(Service.code == code, Service.active.is_(True)))
 
 
-def submit(record: IntakeRecord, language: str | None = None) -> IntakeResult:
-    """File a complaint from the website; the receipt goes to the contact given (same commit)."""
+@dataclass(frozen=True)
+class Submission:
+    """What the receipt and the tracking session need of a complaint just filed."""
+
+    complaint_id: int
+    access_code: str
+    fingerprint: str
+
+
+def submit(record: IntakeRecord, language: str | None = None) -> Submission:
+    """File a complaint from the website; the receipt goes to the contact given (same commit).
+
+    The answer is made of values read before the commit, so the page needs no reload.
+    """
     record.channel = Channel.WEB
     record.acknowledge = True
     record.language = language or record.language
-    return create_complaint(record)
+    result = create_complaint(record)  # no source_key: always a new complaint with a code
+    return Submission(result.complaint_id, result.access_code or "",
+                      fingerprint_of(result.access_code_hash))
 
 
 def normalize_number(number: str) -> str:
@@ -91,8 +105,13 @@ def fingerprint(complaint: Complaint) -> str:
 
     Keyed with the secret key, so the session cookie reveals nothing of the stored hash.
     """
+    return fingerprint_of(complaint.access_code_hash)
+
+
+def fingerprint_of(access_code_hash: str) -> str:
+    """Return the fingerprint of a stored access code hash (see fingerprint)."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, complaint.access_code_hash.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, access_code_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @transactional

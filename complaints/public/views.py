@@ -130,8 +130,8 @@ def complain():
         record.uploads = held_uploads.load(token) + form.files.uploads
         result = service.submit(record, language=str(get_locale() or "") or None)
         held_uploads.discard(token)
-        session[RECEIPT_KEY] = {"id": result.complaint.id, "code": result.access_code}
-        _remember(result.complaint)
+        session[RECEIPT_KEY] = {"id": result.complaint_id, "code": result.access_code}
+        session[TRACKED_KEY] = {"id": result.complaint_id, "fp": result.fingerprint}
         return redirect(url_for("public.receipt"))
     form.held.data = held_uploads.hold(token, form.files.uploads) or ""
     if not chosen:

@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
+
 from complaints.tickets.models import Channel, Status, Weight
-from complaints.tickets.queries import QueryError, parse_enum
+from complaints.tickets.queries import QueryError, parse_enum, refuse_unknown_keys
 
 FILTER_KEYS = frozenset(
     {"month", "year", "channel", "weight", "type", "service", "status", "division", "after"}
@@ -105,13 +107,13 @@ def _id(raw: str | None) -> int | None:
     if not raw:
         return None
     if not ID_RE.match(raw):
-        raise QueryError(f"not an id: {raw!r}")
+        raise QueryError(_l("not an id: %(value)s", value=repr(raw)))
     return int(raw)
 
 
 def _year(raw: str) -> int:
     if not YEAR_RE.match(raw) or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
-        raise QueryError(f"unknown year {raw!r}")
+        raise QueryError(_l("unknown year %(value)s", value=repr(raw)))
     return int(raw)
 
 
@@ -122,7 +124,7 @@ def parse_period(month: str | None, year: str | None, today: date) -> Period:
     if month:
         match = MONTH_RE.match(month)
         if not match or not 1 <= int(match[2]) <= 12:
-            raise QueryError(f"unknown month {month!r}")
+            raise QueryError(_l("unknown month %(value)s", value=repr(month)))
         return Period(_year(match[1]), int(match[2]))
     return Period(today.year, today.month)
 
@@ -132,18 +134,16 @@ def _cursor(raw: str | None) -> tuple[int, int] | None:
         return None
     match = CURSOR_RE.match(raw)
     if not match:
-        raise QueryError(f"unknown cursor {raw!r}")
+        raise QueryError(_l("unknown cursor %(value)s", value=repr(raw)))
     return int(match[1]), int(match[2])
 
 
 def parse_filter(args, today: date) -> RegisterFilter:
     """Return the selection from query arguments, refusing unknown keys and values."""
-    unknown = set(args.keys()) - FILTER_KEYS
-    if unknown:
-        raise QueryError("unknown parameter: " + ", ".join(sorted(unknown)))
+    refuse_unknown_keys(args, FILTER_KEYS)
     for key in args:
         if hasattr(args, "getlist") and len(args.getlist(key)) > 1:
-            raise QueryError(f"parameter given twice: {key}")
+            raise QueryError(_l("parameter given twice: %(name)s", name=key))
     return RegisterFilter(
         period=parse_period(args.get("month"), args.get("year"), today),
         channel=parse_enum(Channel, args.get("channel")),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import defer
 
@@ -97,10 +98,13 @@ def load_lookups(locale: str) -> Lookups:
 
 def check_references(flt: RegisterFilter) -> None:
     """Refuse a type, service or division id that does not exist."""
-    for model, value in ((ComplaintType, flt.type_id), (Service, flt.service_id),
-                         (Division, flt.division_id)):
+    for model, value, reason in (
+        (ComplaintType, flt.type_id, _l("unknown complaint type %(id)s", id=flt.type_id)),
+        (Service, flt.service_id, _l("unknown service %(id)s", id=flt.service_id)),
+        (Division, flt.division_id, _l("unknown division %(id)s", id=flt.division_id)),
+    ):
         if value is not None and db.session.get(model, value) is None:
-            raise QueryError(f"unknown {model.__tablename__} {value}")
+            raise QueryError(reason)
 
 
 def _selection(flt: RegisterFilter, tz: ZoneInfo) -> list:

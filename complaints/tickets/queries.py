@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, false, or_, select
 
 from complaints.accounts.models import User
@@ -24,7 +25,18 @@ FILTER_KEYS = {"view", "status", "channel", "weight", "division", "type", "servi
 
 
 class QueryError(ValueError):
-    """A filter or sort key or value that is not allowed (answered with 400)."""
+    """A filter or sort key or value that is not allowed (answered with 400).
+
+    The reason is a lazy translation, so str() gives it in the language of the request
+    that shows it (page or API), not of the code that raised it.
+    """
+
+
+def refuse_unknown_keys(args, allowed) -> None:
+    """Raise QueryError naming the query arguments that are not among the allowed keys."""
+    unknown = set(args.keys()) - set(allowed)
+    if unknown:
+        raise QueryError(_l("unknown parameter: %(names)s", names=", ".join(sorted(unknown))))
 
 
 @dataclass
@@ -49,28 +61,26 @@ def parse_enum(cls, raw: str | None):
     try:
         return cls(raw)
     except ValueError as exc:
-        raise QueryError(f"unknown value {raw!r}") from exc
+        raise QueryError(_l("unknown value %(value)s", value=repr(raw))) from exc
 
 
 def _int(raw: str | None) -> int | None:
     if raw in (None, ""):
         return None
     if not raw.isdigit():
-        raise QueryError(f"not a number: {raw!r}")
+        raise QueryError(_l("not a number: %(value)s", value=repr(raw)))
     return int(raw)
 
 
 def parse_filter(args) -> QueueFilter:
     """Return the filter from query arguments, refusing unknown keys and values."""
-    unknown = set(args.keys()) - FILTER_KEYS
-    if unknown:
-        raise QueryError("unknown parameter: " + ", ".join(sorted(unknown)))
+    refuse_unknown_keys(args, FILTER_KEYS)
     view = args.get("view") or "open"
     sort = args.get("sort") or "newest"
     if view not in QUEUE_VIEWS:
-        raise QueryError(f"unknown view {view!r}")
+        raise QueryError(_l("unknown view %(value)s", value=repr(view)))
     if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}")
+        raise QueryError(_l("unknown sort %(value)s", value=repr(sort)))
     return QueueFilter(
         view=view,
         status=parse_enum(Status, args.get("status")),

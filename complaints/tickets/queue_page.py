@@ -64,7 +64,8 @@ def load_page(flt: queries.QueueFilter, user: User, size: int) -> QueuePage:
 
 # One line of the queue. It was a loop in templates/tickets/queue.html calling the badge()
 # and due_short() macros; written out here, a page of 50 costs a fraction of that loop.
-# Keep it in step with _macros/forms.html badge() and _macros/deadlines.html due_short().
+# Keep it in step with _macros/forms.html badge() and _macros/deadlines.html due_short():
+# tests/tickets/test_queue_macros.py fails when they print different HTML.
 ROW = """
   <li class="row">
     <a class="number" href="{link}{id}">{number}</a>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.support import bearer
+from tests.api.support import bearer, make_token
 
 GOOD = {"body": "Izin usaha saya belum selesai sejak lama.", "consent": True,
         "complainant_name": "Siti", "complainant_phone": "081234567890"}
@@ -93,3 +93,24 @@ def test_the_documentation_page_keeps_the_interface_language(client):
     page = client.get("/api/v1/docs", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     assert 'lang="id"' in page.get_data(as_text=True)
+
+
+# The queue's parameters are all refused by their schema first (see
+# test_schema_messages_are_translated); the register's period and ids are checked after it.
+@pytest.mark.parametrize(("path", "query", "indonesian", "english"), [
+    ("/api/v1/register", {"year": "1999"}, "tahun tidak dikenal: '1999'",
+     "unknown year '1999'"),
+    ("/api/v1/register", {"month": "2026-13"}, "bulan tidak dikenal: '2026-13'",
+     "unknown month '2026-13'"),
+    ("/api/v1/register", {"division": "999"}, "bidang tidak dikenal: 999",
+     "unknown division 999"),
+])
+def test_refused_filters_are_explained_in_the_callers_language(app, client, factory, path,
+                                                                query, indonesian, english):
+    headers = bearer(make_token(app, factory.user(positions=[("registrar", None)])))
+    response = client.get(path, headers=headers, query_string=query)
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == f"Filter tidak sah: {indonesian}"
+    response = client.get(path, headers={**headers, "Accept-Language": "en"},
+                          query_string=query)
+    assert response.get_json()["detail"] == f"Invalid filter: {english}"

@@ -48,6 +48,16 @@ def test_same_source_key_makes_one_complaint(ctx):
     assert db.session.scalar(db.select(db.func.count(Complaint.id))) == 1
 
 
+def test_the_result_carries_the_id_and_code_hash_read_before_the_commit(ctx):
+    record = IntakeRecord(channel=Channel.SMS, body="halo", source_key="twilio:SM124")
+    first, again = create_complaint(record), create_complaint(record)
+    stored = db.session.get(Complaint, first.complaint_id)
+    for result in (first, again):
+        assert result.complaint_id == stored.id
+        assert result.access_code_hash == stored.access_code_hash
+    assert check_access_code(first.access_code_hash, first.access_code)
+
+
 def test_empty_text_is_refused_and_uses_no_number(ctx):
     with pytest.raises(IntakeError):
         create_complaint(IntakeRecord(channel=Channel.WEB, body="   "))

@@ -33,7 +33,7 @@ def test_submit_goes_through_the_one_intake_with_channel_web(ctx):
             channel=Channel.SURAT, body="Izin saya belum terbit", complainant_email="A@Example.org"
         )
     )
-    complaint = db.session.get(Complaint, result.complaint.id)
+    complaint = db.session.get(Complaint, result.complaint_id)
     assert complaint.channel == Channel.WEB
     assert complaint.complainant_email == "a@example.org"
     assert result.access_code and complaint.events[0].kind == "created"

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from sqlalchemy import event
 
 from complaints.extensions import db
 from complaints.public.models import Rating
@@ -105,6 +106,36 @@ def test_a_complete_form_files_a_web_complaint_and_shows_the_code_once(app, clie
         assert complaint.incident_date.isoformat() == "2026-11-02"
         assert [a.original_name for a in complaint.attachments] == ["foto loket.png"]
     assert "ADU/2026/000001" in client.get("/lacak/pengaduan").get_data(as_text=True)
+
+
+def test_a_submission_reads_nothing_of_the_complaint_after_its_commit(app, client):
+    """The receipt and tracking session are filled from values read before the commit."""
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def statement(conn, cursor, text, *args):
+        seen.append(" ".join(text.split()))
+
+    def commit(conn):
+        seen.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        response = client.post("/adukan", data=form())
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    assert response.status_code == 302 and response.headers["Location"] == "/tanda-terima"
+    inserted = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO complaint "))
+    committed = seen.index("COMMIT", inserted)
+    after = [s for s in seen[committed:] if re.search(r"\bFROM complaint\b", s)]
+    assert after == []
+    page = client.get("/tanda-terima").get_data(as_text=True)
+    number = re.search(r'id="number">([^<]+)<', page).group(1)
+    assert re.search(r'id="code">([^<]{14})<', page)
+    assert number in client.get("/lacak/pengaduan").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

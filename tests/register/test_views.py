@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import http.server
 import io
 import threading
@@ -303,3 +304,27 @@ def test_english_page(client, auth, factory):
     client.post("/lang/en", data={"next": "/"})
     page = client.get("/staff/register/?month=2026-11").get_data(as_text=True)
     assert "Register number" in page and "1 complaint" in page
+
+
+@pytest.mark.parametrize(("query", "indonesian", "english"), [
+    ("foo=1", "parameter tidak dikenal: foo", "unknown parameter: foo"),
+    ("channel=pigeon", "nilai tidak dikenal: 'pigeon'", "unknown value 'pigeon'"),
+    ("month=2026-13", "bulan tidak dikenal: '2026-13'", "unknown month '2026-13'"),
+    ("year=abcd", "tahun tidak dikenal: 'abcd'", "unknown year 'abcd'"),
+    ("type=abc", "bukan ID: 'abc'", "not an id: 'abc'"),
+    ("type=999", "jenis pengaduan tidak dikenal: 999", "unknown complaint type 999"),
+    ("service=999", "layanan tidak dikenal: 999", "unknown service 999"),
+    ("division=999", "bidang tidak dikenal: 999", "unknown division 999"),
+    ("after=zz", "penanda halaman tidak dikenal: 'zz'", "unknown cursor 'zz'"),
+    ("status=open&status=closed", "parameter diberikan dua kali: status",
+     "parameter given twice: status"),
+])
+def test_refusals_are_explained_in_the_readers_language(client, auth, query, indonesian,
+                                                         english):
+    auth.login_as("registrar")
+    response = client.get(f"/staff/register/?{query}")
+    assert response.status_code == 400
+    assert indonesian in html.unescape(response.get_data(as_text=True))
+    client.post("/lang/en", data={"next": "/"})
+    page = html.unescape(client.get(f"/staff/register/?{query}").get_data(as_text=True))
+    assert english in page and indonesian not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -47,6 +48,24 @@ def test_unknown_filter_keys_and_values_answer_400(client, auth):
     assert client.get("/staff/queue?order_by=id").status_code == 400
     assert client.get("/staff/queue?status=nonsense").status_code == 400
     assert client.get("/staff/queue?after=abc").status_code == 400
+
+
+@pytest.mark.parametrize(("query", "indonesian", "english"), [
+    ("order_by=id", "parameter tidak dikenal: order_by", "unknown parameter: order_by"),
+    ("status=nonsense", "nilai tidak dikenal: 'nonsense'", "unknown value 'nonsense'"),
+    ("after=abc", "bukan angka: 'abc'", "not a number: 'abc'"),
+    ("view=x", "tampilan tidak dikenal: 'x'", "unknown view 'x'"),
+    ("sort=x", "urutan tidak dikenal: 'x'", "unknown sort 'x'"),
+])
+def test_refused_filters_are_explained_in_the_readers_language(client, auth, query,
+                                                                indonesian, english):
+    auth.login_as("registrar", None)
+    response = client.get(f"/staff/queue?{query}")
+    assert response.status_code == 400
+    assert indonesian in html.unescape(response.get_data(as_text=True))
+    client.post("/lang/en", data={"next": "/"})
+    page = html.unescape(client.get(f"/staff/queue?{query}").get_data(as_text=True))
+    assert english in page and indonesian not in page
     assert client.get("/staff/queue?status=&channel=&q=").status_code == 200
 
 
