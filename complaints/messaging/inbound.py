@@ -124,7 +124,20 @@ def _row(message: Inbound, complaint_id: int, created: bool) -> InboundMessage:
     )
     db.session.add(row)
     db.session.flush()
+    if message.channel == Channel.WHATSAPP:
+        _reopen_window(message.from_address)
     return row
+
+
+def _reopen_window(from_address: str) -> None:
+    """Their message opens WhatsApp's 24-hour window: the held replies may go now, in order."""
+    from complaints.notifications import outbox
+
+    try:
+        number = phone.normalise(from_address)
+    except phone.InvalidNumber:
+        return
+    outbox.release_held("whatsapp", number, clock.now())
 
 
 def _append(message: Inbound, complaint_id: int, text: str, language: str) -> Outcome:

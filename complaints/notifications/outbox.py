@@ -209,6 +209,43 @@ def mark_failed(message_id: int, worker: str, error: str, now: datetime,
         return row.status
 
 
+def mark_held(message_id: int, worker: str, reason: str, now: datetime) -> None:
+    """Park a message until release_held() (the recipient wrote to us again)."""
+    with write_transaction():
+        row = _claimed(message_id, worker)
+        if row is None:
+            return
+        row.status = OutStatus.HELD
+        row.last_error = reason[:ERROR_MAX]
+        row.lease_until = None
+        row.attempts = 0
+        row.updated_at = now
+
+
+def release_held(channel: str, recipient: str, now: datetime) -> int:
+    """Queue again, in their order, the held messages of a recipient (caller's transaction)."""
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.channel == OutChannel(channel),
+                                    OutboxMessage.recipient == recipient,
+                                    OutboxMessage.status == OutStatus.HELD)
+        .order_by(OutboxMessage.id).with_for_update()
+    ).all()
+    for row in rows:  # claim() takes them by id, so they go in the order they were written
+        row.status = OutStatus.PENDING
+        row.next_attempt_at = now
+        row.updated_at = now
+    return len(rows)
+
+
+def held_for(channel: str, recipient: str) -> int:
+    """Return how many messages of a recipient are held."""
+    return int(db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.channel == OutChannel(channel),
+            OutboxMessage.recipient == recipient, OutboxMessage.status == OutStatus.HELD)
+    ) or 0)
+
+
 def _note_undelivered(row: OutboxMessage) -> None:
     """Put a "not delivered" line on the complaint's kartu kendali for staff to act on."""
     if row.complaint_id is None:
