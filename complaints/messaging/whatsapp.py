@@ -44,12 +44,14 @@ class WhatsAppSender:
 
     def send(self, envelope: outbox.Envelope) -> str:
         """Send the envelope, or hold it (HeldError), or fall back, or fail for good."""
-        if window.is_open(window.last_inbound_at(envelope.recipient), clock.now()):
+        refused = bool((envelope.context or {}).get(outbox.WINDOW_CLOSED))  # 63016 came later
+        if not refused and window.is_open(window.last_inbound_at(envelope.recipient),
+                                          clock.now()):
             try:
                 return self._text(envelope)
             except WindowClosedSendError as exc:  # Twilio knows the window better than we do
                 return self._outside(envelope, str(exc))
-        return self._outside(envelope, CLOSED)
+        return self._outside(envelope, "twilio 63016: " + CLOSED if refused else CLOSED)
 
     def _text(self, envelope: outbox.Envelope) -> str:
         if self.twilio:

@@ -231,10 +231,46 @@ def release_held(channel: str, recipient: str, now: datetime) -> int:
         .order_by(OutboxMessage.id).with_for_update()
     ).all()
     for row in rows:  # claim() takes them by id, so they go in the order they were written
+        context = dict(row.context or {})
+        if context.pop(WINDOW_CLOSED, None):  # they wrote: free text may go again
+            row.context = context
         row.status = OutStatus.PENDING
         row.next_attempt_at = now
         row.updated_at = now
     return len(rows)
+
+
+# Set in a message's context when WhatsApp refused it as free text (error 63016).
+WINDOW_CLOSED = "window_closed"
+
+
+def requeue_outside_window(idempotency_key: str | None, provider_id: str | None,
+                           detail: str) -> bool:
+    """Queue a WhatsApp message again to go by template or SMS (caller's transaction).
+
+    Only once: a message already marked goes by the fallback, never as free text again.
+    """
+    row = _find(idempotency_key, provider_id)
+    if row is None or row.channel != OutChannel.WHATSAPP or (row.context or {}).get(
+            WINDOW_CLOSED) or row.status != OutStatus.SENT:
+        return False
+    row.context = {**(row.context or {}), WINDOW_CLOSED: True}
+    row.status = OutStatus.PENDING
+    row.attempts = 0
+    row.last_error = detail[:ERROR_MAX]
+    row.next_attempt_at = row.updated_at = clock.now()
+    return True
+
+
+def _find(idempotency_key: str | None, provider_id: str | None) -> OutboxMessage | None:
+    clauses = []
+    if idempotency_key:
+        clauses.append(OutboxMessage.idempotency_key == idempotency_key)
+    if provider_id:
+        clauses.append(OutboxMessage.provider_id == provider_id)
+    if not clauses:
+        return None
+    return db.session.scalar(select(OutboxMessage).where(or_(*clauses)).limit(1))
 
 
 def held_for(channel: str, recipient: str) -> int:
@@ -311,14 +347,7 @@ def complaint_for_message_ids(message_ids: list[str]) -> int | None:
 def mark_undelivered(idempotency_key: str | None, provider_id: str | None,
                      detail: str) -> OutboxMessage | None:
     """Dead-letter a sent message the provider later reported undelivered (caller's transaction)."""
-    clauses = []
-    if idempotency_key:
-        clauses.append(OutboxMessage.idempotency_key == idempotency_key)
-    if provider_id:
-        clauses.append(OutboxMessage.provider_id == provider_id)
-    if not clauses:
-        return None
-    row = db.session.scalar(select(OutboxMessage).where(or_(*clauses)).limit(1))
+    row = _find(idempotency_key, provider_id)
     if row is None or row.status == OutStatus.DEAD:
         return row
     row.status = OutStatus.DEAD

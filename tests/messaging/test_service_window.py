@@ -218,3 +218,31 @@ def _factory(app):
     from tests.factories import Factory
 
     return Factory(app)
+
+
+def test_63016_in_a_status_callback_sends_the_fallback_once(backend, tmp_path, standin,
+                                                            moment):
+    from tests.messaging.helpers import STATUS, sign
+
+    with _app(backend, tmp_path, standin, TWILIO_SMS_FROM="+15005550006") as app, \
+            app.app_context():
+        client = app.test_client()
+        cid = _complaint(client, _factory(app))
+        row = _reply(cid)
+        assert send_outbox()["sent"] == 1
+        db.session.expire_all()
+        sent = db.session.get(OutboxMessage, row.id)
+        path = STATUS + "?key=" + sent.idempotency_key.replace(":", "%3A")
+        params = {"MessageSid": sent.provider_id, "MessageStatus": "failed",
+                  "ErrorCode": "63016", "AccountSid": "AC1"}
+        assert client.post(path, data=params,
+                           headers={"X-Twilio-Signature": sign(path, params)}).status_code == 204
+        assert send_outbox()["sent"] == 1  # again, now by SMS
+        form = standin.requests[-1].form
+        assert (form["To"], form["From"]) == (NUMBER, "+15005550006")
+        db.session.expire_all()
+        again = db.session.get(OutboxMessage, row.id)
+        assert (again.status, again.channel.value) == (OutStatus.SENT, "sms")
+        count = len(standin.requests)
+        assert send_outbox() == {"sent": 0, "failed": 0, "dead": 0, "held": 0}
+        assert len(standin.requests) == count
