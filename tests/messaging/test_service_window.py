@@ -16,8 +16,9 @@ from complaints.notifications.jobs import send_outbox
 from complaints.notifications.models import OutboxMessage, OutStatus
 from complaints.tickets.models import Complaint, ComplaintEvent
 from complaints.workflow import handling
+from tests.factories import Factory
 from tests.integration.helpers import office, to_handling
-from tests.messaging.helpers import MESSAGES, post_signed, sms, twilio_app
+from tests.messaging.helpers import MESSAGES, STATUS, post_signed, sign, sms, twilio_app
 from tests.support.twilio_standin import StandIn
 
 NUMBER = "+6281234567890"
@@ -54,25 +55,18 @@ def _app(backend, tmp_path, standin, **overrides):
     return twilio_app(backend, tmp_path, **settings)
 
 
-def _complaint(client, factory) -> int:
+def _complaint(client, app) -> int:
     """A WhatsApp complaint in handling; its acknowledgement already sent."""
     assert post_signed(client, MESSAGES, sms("SMwin1", sender=WA)).status_code == 200
     cid = db.session.scalar(select(Complaint.id))
-    to_handling(cid, _people(factory))
+    to_handling(cid, office(Factory(app)))
     assert send_outbox()["sent"] == 1  # the acknowledgement, inside the window
     return cid
 
 
-_office: dict = {}
-
-
-def _people(factory) -> dict:
-    _office["people"] = office(factory)
-    return _office["people"]
-
-
 def _reply(cid: int, text: str = "Izin Anda sudah terbit.") -> OutboxMessage:
-    handling.reply(cid, None, _office["people"]["handler"], text)
+    holder = db.session.get_one(Complaint, cid).holder
+    handling.reply(cid, None, holder, text)
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply")
                               .order_by(OutboxMessage.id.desc())).first()
@@ -86,7 +80,7 @@ def _events(cid: int) -> list[str]:
 def test_inside_the_window_the_reply_goes_as_free_text(backend, tmp_path, standin, moment):
     with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
             app.app_context():
-        cid = _complaint(app.test_client(), _factory(app))
+        cid = _complaint(app.test_client(), app)
         moment(timedelta(hours=23))
         row = _reply(cid)
         assert send_outbox()["sent"] == 1
@@ -102,7 +96,7 @@ def test_outside_the_window_a_template_goes_and_the_reply_waits_for_their_messag
     with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
             app.app_context():
         client = app.test_client()
-        cid = _complaint(client, _factory(app))
+        cid = _complaint(client, app)
         moment(timedelta(hours=25))
         first, second = _reply(cid, "Jawaban pertama."), _reply(cid, "Jawaban kedua.")
         counts = send_outbox()
@@ -131,7 +125,7 @@ def test_outside_the_window_without_template_it_goes_by_sms(backend, tmp_path, s
                                                             moment):
     with _app(backend, tmp_path, standin, TWILIO_SMS_FROM="+15005550006") as app, \
             app.app_context():
-        cid = _complaint(app.test_client(), _factory(app))
+        cid = _complaint(app.test_client(), app)
         moment(timedelta(days=3))
         row = _reply(cid)
         assert send_outbox()["sent"] == 1
@@ -147,7 +141,7 @@ def test_outside_the_window_without_template_it_goes_by_sms(backend, tmp_path, s
 def test_outside_the_window_with_neither_it_fails_and_the_holder_is_told(
         backend, tmp_path, standin, moment):
     with _app(backend, tmp_path, standin) as app, app.app_context():
-        cid = _complaint(app.test_client(), _factory(app))
+        cid = _complaint(app.test_client(), app)
         requests_before = len(standin.requests)
         moment(timedelta(days=2))
         row = _reply(cid)
@@ -167,7 +161,7 @@ def test_twilio_63016_falls_back_once_and_is_not_retried(backend, tmp_path, stan
                                                          moment):
     with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
             app.app_context():
-        cid = _complaint(app.test_client(), _factory(app))
+        cid = _complaint(app.test_client(), app)
         standin.closed_windows.add(WA)  # our record says open, WhatsApp says closed
         moment(timedelta(hours=1))
         row = _reply(cid)
@@ -185,7 +179,7 @@ def test_twilio_63016_falls_back_once_and_is_not_retried(backend, tmp_path, stan
 def test_twilio_63016_with_nothing_to_fall_back_on_is_dead_at_once(backend, tmp_path,
                                                                   standin, moment):
     with _app(backend, tmp_path, standin) as app, app.app_context():
-        cid = _complaint(app.test_client(), _factory(app))
+        cid = _complaint(app.test_client(), app)
         standin.closed_windows.add(WA)
         count = len(standin.requests)
         row = _reply(cid)
@@ -199,7 +193,7 @@ def test_without_twilio_the_log_shows_the_template_and_then_the_reply(backend, t
                                                                       moment):
     with _app(backend, tmp_path, None, TWILIO_ACCOUNT_SID="") as app, app.app_context():
         client = app.test_client()
-        cid = _complaint(client, _factory(app))
+        cid = _complaint(client, app)
         moment(timedelta(days=2))
         _reply(cid, "Jawaban lewat log.")
         assert send_outbox()["held"] == 1
@@ -214,20 +208,12 @@ def test_without_twilio_the_log_shows_the_template_and_then_the_reply(backend, t
                    for e in entries)
 
 
-def _factory(app):
-    from tests.factories import Factory
-
-    return Factory(app)
-
-
 def test_63016_in_a_status_callback_sends_the_fallback_once(backend, tmp_path, standin,
                                                             moment):
-    from tests.messaging.helpers import STATUS, sign
-
     with _app(backend, tmp_path, standin, TWILIO_SMS_FROM="+15005550006") as app, \
             app.app_context():
         client = app.test_client()
-        cid = _complaint(client, _factory(app))
+        cid = _complaint(client, app)
         row = _reply(cid)
         assert send_outbox()["sent"] == 1
         db.session.expire_all()
