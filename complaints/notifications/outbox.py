@@ -209,13 +209,26 @@ def mark_failed(message_id: int, worker: str, error: str, now: datetime,
         return row.status
 
 
+# Set in a message's context when WhatsApp refused it as free text (error 63016).
+WINDOW_CLOSED = "window_closed"
+# Set on a message being sent when its recipient wrote meanwhile: it is not to be held.
+RELEASED = "released"
+
+
 def mark_held(message_id: int, worker: str, reason: str, now: datetime) -> None:
     """Park a message until release_held() (the recipient wrote to us again)."""
     with write_transaction():
-        row = _claimed(message_id, worker)
+        # Locked: a release_held() running now either waits for us or has marked the row.
+        locked = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id)
+                                   .with_for_update().execution_options(populate_existing=True))
+        row = _claimed(message_id, worker) if locked is not None else None
         if row is None:
             return
-        row.status = OutStatus.HELD
+        context = dict(row.context or {})
+        released = context.pop(RELEASED, None)  # they wrote while we were asking
+        row.context = context
+        row.status = OutStatus.PENDING if released else OutStatus.HELD
+        row.next_attempt_at = now
         row.last_error = reason[:ERROR_MAX]
         row.lease_until = None
         row.attempts = 0
@@ -227,21 +240,22 @@ def release_held(channel: str, recipient: str, now: datetime) -> int:
     rows = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.channel == OutChannel(channel),
                                     OutboxMessage.recipient == recipient,
-                                    OutboxMessage.status == OutStatus.HELD)
+                                    OutboxMessage.status.in_([OutStatus.HELD,
+                                                              OutStatus.SENDING]))
         .order_by(OutboxMessage.id).with_for_update()
     ).all()
-    for row in rows:  # claim() takes them by id, so they go in the order they were written
+    held = [row for row in rows if row.status == OutStatus.HELD]
+    for row in rows:
+        if row.status == OutStatus.SENDING:  # mark_held() will queue it instead of parking
+            row.context = {**(row.context or {}), RELEASED: True}
+    for row in held:  # claim() takes them by id, so they go in the order they were written
         context = dict(row.context or {})
         if context.pop(WINDOW_CLOSED, None):  # they wrote: free text may go again
             row.context = context
         row.status = OutStatus.PENDING
         row.next_attempt_at = now
         row.updated_at = now
-    return len(rows)
-
-
-# Set in a message's context when WhatsApp refused it as free text (error 63016).
-WINDOW_CLOSED = "window_closed"
+    return len(held)
 
 
 def requeue_outside_window(idempotency_key: str | None, provider_id: str | None,
@@ -254,7 +268,8 @@ def requeue_outside_window(idempotency_key: str | None, provider_id: str | None,
     if row is None or row.channel != OutChannel.WHATSAPP or (row.context or {}).get(
             WINDOW_CLOSED) or row.status != OutStatus.SENT:
         return False
-    row.context = {**(row.context or {}), WINDOW_CLOSED: True}
+    context = {k: v for k, v in (row.context or {}).items() if k != RELEASED}
+    row.context = {**context, WINDOW_CLOSED: True}
     row.status = OutStatus.PENDING
     row.attempts = 0
     row.last_error = detail[:ERROR_MAX]
