@@ -288,6 +288,15 @@ def _find(idempotency_key: str | None, provider_id: str | None) -> OutboxMessage
     return db.session.scalar(select(OutboxMessage).where(or_(*clauses)).limit(1))
 
 
+def held_complaint(channel: str, recipient: str) -> int | None:
+    """Return the complaint of the newest held message of a recipient, or None."""
+    return db.session.scalar(
+        select(OutboxMessage.complaint_id).where(
+            OutboxMessage.channel == OutChannel(channel), OutboxMessage.recipient == recipient,
+            OutboxMessage.status == OutStatus.HELD, OutboxMessage.complaint_id.is_not(None))
+        .order_by(OutboxMessage.id.desc()).limit(1))
+
+
 def held_for(channel: str, recipient: str) -> int:
     """Return how many messages of a recipient are held."""
     return int(db.session.scalar(

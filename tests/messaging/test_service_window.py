@@ -7,14 +7,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from complaints.core import clock
 from complaints.extensions import db
 from complaints.inbox.models import Notification
 from complaints.notifications.jobs import send_outbox
 from complaints.notifications.models import OutboxMessage, OutStatus
-from complaints.tickets.models import Complaint, ComplaintEvent
+from complaints.tickets.models import Complaint, ComplaintEvent, Status
 from complaints.workflow import handling
 from tests.factories import Factory
 from tests.integration.helpers import office, to_handling
@@ -251,3 +251,24 @@ def test_a_message_that_arrives_while_the_template_goes_releases_the_reply(
         db.session.expire_all()
         assert db.session.get(OutboxMessage, row.id).status == OutStatus.PENDING
         assert send_outbox()["held"] == 1  # held again: this test recorded no inbound message
+
+
+def test_their_answer_to_the_template_joins_the_answered_complaint(backend, tmp_path,
+                                                                   standin, moment):
+    from complaints.core.db import write_transaction
+
+    with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
+            app.app_context():
+        client = app.test_client()
+        cid = _complaint(client, app)
+        moment(timedelta(days=2))
+        _reply(cid, "Jawaban akhir.")
+        with write_transaction():  # answered: no longer an open complaint
+            db.session.get_one(Complaint, cid).status = Status.ANSWERED
+        assert send_outbox()["held"] == 1
+        assert post_signed(client, MESSAGES, sms("SMwin4", sender=WA, body="Ya")).status_code \
+            == 200
+        assert db.session.scalar(select(func.count(Complaint.id))) == 1  # no new complaint
+        assert "complainant_message" in _events(cid)
+        assert send_outbox()["sent"] >= 1
+        assert any("Jawaban akhir." in r.form.get("Body", "") for r in standin.requests)
