@@ -171,6 +171,8 @@ class Config:
     TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
     TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
     TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
+    # Content SID (HX…) of the approved WhatsApp template sent outside the 24-hour window.
+    TWILIO_WHATSAPP_TEMPLATE_SID = env_str("TWILIO_WHATSAPP_TEMPLATE_SID")
     # Only for a regional endpoint or a local stand-in of the REST API (tests); empty: Twilio.
     TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL")
     TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)

@@ -13,6 +13,10 @@ from complaints.inbox.models import Notification
 TEXTS = {
     "deadline_reminder": _l("Complaint %(number)s that you hold is due on %(due)s."),
     "deadline_overdue": _l("Complaint %(number)s is overdue: it was due on %(due)s."),
+    "whatsapp_window_closed": _l(
+        "The WhatsApp reply to complaint %(number)s could not be sent: more than 24 hours "
+        "passed since the complainant's last message and no template or SMS is set up. "
+        "Please reach them another way (telephone, letter)."),
 }
 
 

@@ -86,7 +86,8 @@ def receive(message: Inbound) -> Outcome:
         text = f"[{message.num_media} media]"  # a photo without words still counts
     if not text.strip():
         return Outcome("empty", None, acks.render("keyword_only", language))
-    open_id = None if keyword else open_complaint_for(message.from_address)
+    open_id = None if keyword else (open_complaint_for(message.from_address)
+                                    or awaited_complaint_for(message))
     if open_id is not None:
         return _append(message, open_id, text, language)
     return _create(message, text, language)
@@ -115,6 +116,22 @@ def open_complaint_for(from_address: str) -> int | None:
     )
 
 
+def awaited_complaint_for(message: Inbound) -> int | None:
+    """Return the complaint whose held WhatsApp answer this message asks for, or None.
+
+    The template says "reply to receive the answer": that reply ("Ya") joins the answered
+    complaint instead of opening a new one.
+    """
+    if message.channel != Channel.WHATSAPP:
+        return None
+    from complaints.notifications import outbox
+
+    try:
+        return outbox.held_complaint("whatsapp", phone.normalise(message.from_address))
+    except phone.InvalidNumber:
+        return None
+
+
 def _row(message: Inbound, complaint_id: int, created: bool) -> InboundMessage:
     row = InboundMessage(
         message_sid=message.message_sid, channel=message.channel.value,
@@ -124,7 +141,20 @@ def _row(message: Inbound, complaint_id: int, created: bool) -> InboundMessage:
     )
     db.session.add(row)
     db.session.flush()
+    if message.channel == Channel.WHATSAPP:
+        _reopen_window(message.from_address)
     return row
+
+
+def _reopen_window(from_address: str) -> None:
+    """Their message opens WhatsApp's 24-hour window: the held replies may go now, in order."""
+    from complaints.notifications import outbox
+
+    try:
+        number = phone.normalise(from_address)
+    except phone.InvalidNumber:
+        return
+    outbox.release_held("whatsapp", number, clock.now())
 
 
 def _append(message: Inbound, complaint_id: int, text: str, language: str) -> Outcome:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import requests
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
@@ -11,6 +13,7 @@ from complaints.messaging.twilio_sender import (
     TWILIO_API_HOST,
     SendResult,
     TransientSendError,
+    WindowClosedSendError,
     classify,
     sender_address,
     with_key,
@@ -41,12 +44,27 @@ def make_client(config: dict) -> Client:
 def send_twilio(cfg: dict, channel: str, recipient: str, body: str, key: str,
                 callback: str | None) -> SendResult:
     """Send one message through the Twilio API; raise a SendError the outbox understands."""
-    kwargs = {"to": recipient, "from_": sender_address(channel, cfg), "body": body}
+    return _create(cfg, key, callback, to=recipient, from_=sender_address(channel, cfg),
+                   body=body)
+
+
+def send_template(cfg: dict, recipient: str, content_sid: str, variables: dict, key: str,
+                  callback: str | None) -> SendResult:
+    """Send an approved WhatsApp template (Content API), allowed outside the 24-hour window."""
+    return _create(cfg, key, callback, to=recipient, from_=sender_address("whatsapp", cfg),
+                   content_sid=content_sid,
+                   content_variables=json.dumps(variables, ensure_ascii=False))
+
+
+def _create(cfg: dict, key: str, callback: str | None, **kwargs) -> SendResult:
     if callback:
         kwargs["status_callback"] = with_key(callback, key)
     try:
         message = make_client(cfg).messages.create(**kwargs)
     except TwilioRestException as exc:
+        if exc.code == WindowClosedSendError.CODE:
+            raise WindowClosedSendError(f"twilio {exc.status} (code {exc.code}): {exc.msg}") \
+                from exc
         raise classify(int(exc.status), exc.code, exc.msg) from exc
     except TwilioServiceException as exc:
         raise classify(int(exc.status), exc.code, exc.title) from exc

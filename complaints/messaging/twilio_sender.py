@@ -44,6 +44,12 @@ class PermanentSendError(SendError, PermanentError):
     """Never worth retrying: invalid number (21211), unverified sender, bad request."""
 
 
+class WindowClosedSendError(PermanentSendError):
+    """WhatsApp refused free text: 24 hours passed since the person's last message (63016)."""
+
+    CODE = 63016
+
+
 @dataclass(frozen=True)
 class SendResult:
     """What the provider answered: its message id (MessageSid) and first status."""
@@ -173,6 +179,8 @@ def outbox_sender_factory(config: dict) -> OutboxSender | None:
 
 
 def init_app(app) -> None:
-    """Plug the Twilio sender into the outbox for the SMS and WhatsApp channels."""
-    for channel in CHANNELS:
-        register_sender(channel, outbox_sender_factory)
+    """Plug the Twilio sender into the outbox for SMS, and the window-aware one for WhatsApp."""
+    from complaints.messaging.whatsapp import whatsapp_sender_factory
+
+    register_sender("sms", outbox_sender_factory)
+    register_sender("whatsapp", whatsapp_sender_factory)

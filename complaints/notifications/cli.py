@@ -18,7 +18,8 @@ outbox_cli = AppGroup("outbox", help="The outbox of outgoing messages (every cha
 def send_command():
     """Send every due message now (what the scheduler's job does)."""
     counts = send_outbox()
-    click.echo(f"sent {counts['sent']}, retrying {counts['failed']}, dead {counts['dead']}")
+    click.echo(f"sent {counts['sent']}, retrying {counts['failed']}, dead {counts['dead']}, "
+               f"held {counts['held']}")
 
 
 @outbox_cli.command("list")

@@ -12,7 +12,13 @@ from flask import current_app
 
 from complaints.core import clock
 from complaints.notifications import outbox
-from complaints.notifications.senders import PermanentError, Sender, TransientError, sender_for
+from complaints.notifications.senders import (
+    HeldError,
+    PermanentError,
+    Sender,
+    TransientError,
+    sender_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +33,7 @@ def send_outbox(now: datetime | None = None, limit: int | None = None) -> dict[s
     config = current_app.config
     worker = worker_name()
     limit = limit or config["OUTBOX_BATCH_SIZE"]
-    counts = {"sent": 0, "failed": 0, "dead": 0}
+    counts = {"sent": 0, "failed": 0, "dead": 0, "held": 0}
     for _ in range(config["OUTBOX_MAX_BATCHES"]):
         claimed = outbox.claim(worker, now or clock.now(), limit,
                                config["OUTBOX_LEASE_SECONDS"])
@@ -56,6 +62,9 @@ def _send_one(sender: Sender, envelope: outbox.Envelope, worker: str, now: datet
               counts: dict[str, int]) -> None:
     try:
         provider_id = sender.send(envelope)
+    except HeldError as exc:
+        outbox.mark_held(envelope.id, worker, str(exc), now or clock.now())
+        counts["held"] += 1
     except PermanentError as exc:
         outbox.mark_failed(envelope.id, worker, str(exc), now or clock.now(), permanent=True)
         counts["dead"] += 1

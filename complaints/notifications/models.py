@@ -30,6 +30,7 @@ class OutStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"  # a transient failure; retried at next_attempt_at
     DEAD = "dead"  # gave up: permanent failure or too many attempts
+    HELD = "held"  # waits for the recipient to write (WhatsApp's 24-hour window)
 
 
 def _recipient_key(context) -> str:

@@ -25,6 +25,10 @@ class PermanentError(Exception):
     """The send will never work (5xx, bad address): dead-letter the message."""
 
 
+class HeldError(Exception):
+    """The message may only go once the recipient writes to us: park it (status held)."""
+
+
 class Sender(Protocol):
     """Sends envelopes of one channel; close() ends a batch."""
 

@@ -22,8 +22,10 @@ STATUS_LABELS = {
     OutStatus.SENT: _l("sent"),
     OutStatus.FAILED: _l("will retry"),
     OutStatus.DEAD: _l("not delivered"),
+    OutStatus.HELD: _l("held until the complainant writes"),
 }
-WAITING = (OutStatus.PENDING, OutStatus.SENDING, OutStatus.FAILED, OutStatus.DEAD)
+WAITING = (OutStatus.PENDING, OutStatus.SENDING, OutStatus.FAILED, OutStatus.DEAD,
+           OutStatus.HELD)
 
 
 @bp.get("/")

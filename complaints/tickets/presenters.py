@@ -27,6 +27,13 @@ EVENT_TITLES = {
     "attachment": _l("Attachment added"),
     "delivery_failed": _l("Message not delivered"),
     "delivery_retry": _l("Message queued again"),
+    "delivery_held": _l("WhatsApp message held: more than 24 hours since the complainant's "
+                        "last message; template sent, it goes when they reply"),
+    "delivery_fallback": _l("Sent by SMS: more than 24 hours since the complainant's last "
+                            "WhatsApp message"),
+    "whatsapp_window_closed": _l("WhatsApp message not sent: more than 24 hours since the "
+                                 "complainant's last message and no template or SMS is set "
+                                 "up; use another channel (telephone, letter)"),
     "acknowledgement_skipped": _l("Acknowledgement not sent"),
     "letter_created": _l("Reply letter numbered"),
     "letter_sent": _l("Reply letter dispatched"),
@@ -89,6 +96,9 @@ VALUE_READERS = {
     "reply_proof": (None, _proof),
     "delivery_failed": (_message_kind, _out_channel),
     "delivery_retry": (_message_kind, _out_channel),
+    "delivery_held": (_message_kind, _out_channel),
+    "delivery_fallback": (_message_kind, _out_channel),
+    "whatsapp_window_closed": (_message_kind, _out_channel),
     "call_logged": (_call, None),
     "letter_sent": (_dispatch, _keep),
     "letter_created": (None, _keep),

@@ -603,7 +603,7 @@ def upgrade():
     sa.Column('message_id', sa.String(length=255), nullable=True),
     sa.Column('in_reply_to', sa.String(length=255), nullable=True),
     sa.Column('references', sa.Text(), nullable=True),
-    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'dead', name='outstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'dead', 'held', name='outstatus', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('lease_until', sa.DateTime(), nullable=True),

@@ -63,7 +63,7 @@ def test_enqueue_is_idempotent_per_key_and_rolls_back_with_the_caller(ctx, facto
 def test_without_mail_server_messages_go_to_the_outbox_log(ctx, factory):
     complaint = _complaint(factory)
     _reply(complaint.id, "Berkas Anda sudah kami proses.")
-    assert send_outbox() == {"sent": 1, "failed": 0, "dead": 0}
+    assert send_outbox() == {"sent": 1, "failed": 0, "dead": 0, "held": 0}
     (entry,) = read_log(ctx.config["OUTBOX_LOG"])
     assert entry["to"] == "warga@contoh.id" and "Berkas Anda sudah kami proses." in entry["body"]
     assert "Message-ID: " + _all()[0].message_id in entry["raw"]
@@ -129,7 +129,7 @@ def test_smtp_down_while_20_replies_are_written_then_all_delivered_once(ctx, fac
     complaint = _complaint(factory)
     for n in range(20):
         _reply(complaint.id, f"Balasan nomor {n}")
-    assert send_outbox() == {"sent": 0, "failed": 20, "dead": 0}
+    assert send_outbox() == {"sent": 0, "failed": 20, "dead": 0, "held": 0}
     sink = SmtpSink(port).start()
     try:
         assert send_outbox()["sent"] == 0  # not due yet: backoff

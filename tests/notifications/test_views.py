@@ -66,3 +66,16 @@ def test_send_now_delivers_to_the_local_log(app, client, auth, factory):
     auth.login_as("sekretaris")
     page = client.post("/staff/outbox/send", follow_redirects=True).get_data(as_text=True)
     assert "Terkirim: 1" in page and "b@contoh.id" in page
+
+
+def test_outbox_shows_a_held_message_with_its_reason(app, client, auth, factory):
+    factory.complaint(channel=Channel.EMAIL, complainant_email="h@contoh.id", acknowledge=True)
+    with app.app_context():
+        row = db.session.query(OutboxMessage).filter_by(recipient="h@contoh.id").one()
+        with write_transaction():
+            row.status, row.claimed_by = OutStatus.SENDING, "w"
+        outbox.mark_held(row.id, "w", "outside WhatsApp's 24-hour window", row.created_at)
+    auth.login_as("registrar")
+    page = client.get("/staff/outbox/").get_data(as_text=True)
+    assert "ditahan sampai pengadu mengirim pesan" in page and "h@contoh.id" in page
+    assert "24-hour window" in page

@@ -30,6 +30,9 @@ class StandIn:
 
     mode: str = "201"  # 201, 429, 503, 400, hang
     requests: list[Recorded] = field(default_factory=list)
+    # WhatsApp addresses whose 24-hour window is closed: free text to them answers 63016
+    # (a template, ContentSid, still goes).
+    closed_windows: set[str] = field(default_factory=set)
     hang_seconds: float = 5.0
     server: ThreadingHTTPServer | None = None
     release: threading.Event = field(default_factory=threading.Event)
@@ -56,7 +59,7 @@ class StandIn:
 def _message(form: dict, account: str) -> dict:
     sid = f"SM{next(_sids):032x}"
     return {"sid": sid, "account_sid": account, "to": form.get("To"), "from": form.get("From"),
-            "body": form.get("Body"), "status": "queued", "num_segments": "1",
+            "body": form.get("Body") or "", "status": "queued", "num_segments": "1",
             "uri": f"/2010-04-01/Accounts/{account}/Messages/{sid}.json"}
 
 
@@ -65,6 +68,8 @@ FAILURES = {
     "503": (503, {"code": 20503, "message": "Service Unavailable", "status": 503}),
     "400": (400, {"code": 21211, "message": "The 'To' number is not a valid phone number.",
                   "status": 400}),
+    "63016": (400, {"code": 63016, "message": "Failed to send freeform message because you "
+                    "are outside the allowed window.", "status": 400}),
 }
 
 
@@ -88,6 +93,9 @@ def _handler(standin: StandIn):
                 return
             if standin.mode in FAILURES:
                 status, payload = FAILURES[standin.mode]
+                return self._json(status, payload)
+            if form.get("To") in standin.closed_windows and not form.get("ContentSid"):
+                status, payload = FAILURES["63016"]
                 return self._json(status, payload)
             return self._json(201, _message(form, account))
 

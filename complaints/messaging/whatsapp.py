@@ -1,0 +1,127 @@
+"""WhatsApp through the outbox, minding the 24-hour window.
+
+Inside the window (the complainant wrote within 24 hours) the message goes as free text.
+Outside it, WhatsApp only takes an approved template: we send the template ("there is an
+answer to your complaint; reply to receive it") and hold the message until the person
+writes (inbound.py releases it). Without a template the text goes by SMS to the same
+number; with neither the message fails and the complaint's holder hears of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from complaints.core import clock
+from complaints.core.db import write_transaction
+from complaints.extensions import db
+from complaints.messaging import phone, window
+from complaints.messaging.twilio_sender import (
+    OutboxSender,
+    PermanentSendError,
+    WindowClosedSendError,
+    is_configured,
+    status_callback_url,
+)
+from complaints.notifications import outbox
+from complaints.notifications.models import OutboxMessage, OutChannel
+from complaints.notifications.senders import HeldError, LogSender
+from complaints.tickets.models import Complaint
+from complaints.tickets.service import record_event
+
+log = logging.getLogger(__name__)
+CLOSED = "outside WhatsApp's 24-hour window"
+NOTICE_KEY = "whatsapp_window_closed"
+
+
+class WhatsAppSender:
+    """Outbox sender of the whatsapp channel: free text, template and hold, SMS, or fail."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.twilio = is_configured(config)
+        self.log = LogSender(config["OUTBOX_LOG"], config)
+
+    def send(self, envelope: outbox.Envelope) -> str:
+        """Send the envelope, or hold it (HeldError), or fall back, or fail for good."""
+        refused = bool((envelope.context or {}).get(outbox.WINDOW_CLOSED))  # 63016 came later
+        if not refused and window.is_open(window.last_inbound_at(envelope.recipient),
+                                          clock.now()):
+            try:
+                return self._text(envelope)
+            except WindowClosedSendError as exc:  # Twilio knows the window better than we do
+                return self._outside(envelope, str(exc))
+        return self._outside(envelope, "twilio 63016: " + CLOSED if refused else CLOSED)
+
+    def _text(self, envelope: outbox.Envelope) -> str:
+        if self.twilio:
+            return OutboxSender(self.config).send(envelope)
+        return self.log.send(envelope)
+
+    def _outside(self, envelope: outbox.Envelope, reason: str) -> str:
+        route = window.route_outside_for(self.config)
+        if route == "template":
+            self._ask(envelope)
+            _record(envelope, "delivery_held", envelope.recipient)
+            raise HeldError(f"{reason}: held until the complainant writes")
+        if route == "sms":
+            # Not caught: a failing SMS is retried or dead-lettered like any other.
+            provider_id = OutboxSender(self.config).send(replace(envelope, channel="sms"))
+            _record(envelope, "delivery_fallback", f"{envelope.recipient}: {reason}",
+                    to_sms=True)
+            return provider_id
+        _record(envelope, NOTICE_KEY, envelope.recipient, notify=True)
+        raise PermanentSendError(f"{reason}: no WhatsApp template nor SMS number configured")
+
+    def _ask(self, envelope: outbox.Envelope) -> None:
+        """Send the template once per waiting person (an earlier held message asked already)."""
+        if outbox.held_for("whatsapp", envelope.recipient):
+            return
+        variables = {"1": _number_of(envelope.complaint_id)}
+        key = envelope.idempotency_key + ":template"
+        sid = window.template_sid(self.config)
+        if not self.twilio:
+            self.log.send(replace(envelope, kind="template", idempotency_key=key, attempts=1,
+                                  body_text=f"[WhatsApp template {sid or '-'}] {variables}"))
+            return
+        from complaints.messaging import twilio_client
+
+        twilio_client.send_template(self.config, phone.address("whatsapp", envelope.recipient),
+                                    sid, variables, key, status_callback_url(self.config))
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def _number_of(complaint_id: int | None) -> str:
+    complaint = db.session.get(Complaint, complaint_id) if complaint_id else None
+    return complaint.number if complaint is not None else ""
+
+
+def _record(envelope: outbox.Envelope, kind: str, note: str, *, to_sms: bool = False,
+            notify: bool = False) -> None:
+    """Note what happened on the kartu kendali (and the outbox row), in its own transaction."""
+    try:
+        with write_transaction():
+            if to_sms:  # the row tells the truth: it went as an SMS
+                row = db.session.get(OutboxMessage, envelope.id)
+                if row is not None:
+                    row.channel = OutChannel.SMS
+            complaint = (db.session.get(Complaint, envelope.complaint_id)
+                         if envelope.complaint_id else None)
+            if complaint is None:
+                return
+            record_event(complaint, kind, from_value=envelope.kind,
+                         to_value="sms" if to_sms else "whatsapp", note=note)
+            if notify and complaint.holder_id is not None:
+                from complaints.inbox.service import notify as notify_inbox
+
+                notify_inbox([complaint.holder_id], NOTICE_KEY, {"number": complaint.number},
+                             complaint_id=complaint.id)
+    except Exception:  # noqa: BLE001 - the message's own outcome must still be recorded
+        log.exception("window outcome of outbox message %s not recorded", envelope.id)
+
+
+def whatsapp_sender_factory(config: dict) -> WhatsAppSender:
+    """Return the WhatsApp sender (it writes to the outbox log itself without Twilio)."""
+    return WhatsAppSender(config)
