@@ -117,7 +117,6 @@ def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeR
     body = (record.body or "").strip()
     if not body:
         raise IntakeError("the complaint has no text")
-    stored: list[str] = []
     try:
         with write_transaction():
             existing = _existing(record.source_key)
@@ -125,8 +124,7 @@ def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeR
                 return IntakeResult(existing, None, created=False)
             complaint, code = _build(record, body, actor)
             for upload in record.uploads:
-                stored.append(attachments.store(complaint, upload, actor.id if actor else None,
-                                                public=True).stored_name)
+                attachments.store(complaint, upload, actor.id if actor else None, public=True)
             if record.acknowledge:
                 from complaints.notifications import service as notifications
 
@@ -134,15 +132,11 @@ def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeR
                                                   fresh=True)
             result = IntakeResult(complaint, code)  # before the commit expires the complaint
         return result
-    except IntegrityError:
-        attachments.remove_files(stored)
+    except IntegrityError:  # a concurrent intake took the source key first
         existing = _existing(record.source_key)
         if existing is None:
             raise
         return IntakeResult(existing, None, created=False)
-    except BaseException:
-        attachments.remove_files(stored)
-        raise
 
 
 def _build(record: IntakeRecord, body: str, actor: User | None) -> tuple[Complaint, str]:

@@ -75,22 +75,16 @@ def _check(draft: LetterDraft) -> None:
 def create_letter(complaint_id: int, draft: LetterDraft, actor: User) -> ReplyLetter:
     """Number the letter, render its PDF and store it on the complaint (one transaction)."""
     _check(draft)
-    stored: list[str] = []
-    try:
-        with write_transaction():
-            letter = _new_letter(complaint_id, draft, actor)
-            pdf = render.html_to_pdf(render_html(letter))
-            name = "surat-" + re.sub(r"[^0-9A-Za-z]+", "-", letter.number).strip("-") + ".pdf"
-            attachment = attachments.store(
-                letter.complaint, attachments.Upload(name, pdf, "application/pdf"), actor.id,
-                public=False)
-            stored.append(attachment.stored_name)
-            db.session.flush()
-            letter.attachment_id = attachment.id
-            record_event(letter.complaint, "letter_created", actor, to_value=letter.number)
-    except BaseException:
-        attachments.remove_files(stored)  # the row was rolled back: no orphan file
-        raise
+    with write_transaction():
+        letter = _new_letter(complaint_id, draft, actor)
+        pdf = render.html_to_pdf(render_html(letter))
+        name = "surat-" + re.sub(r"[^0-9A-Za-z]+", "-", letter.number).strip("-") + ".pdf"
+        attachment = attachments.store(
+            letter.complaint, attachments.Upload(name, pdf, "application/pdf"), actor.id,
+            public=False)
+        db.session.flush()
+        letter.attachment_id = attachment.id
+        record_event(letter.complaint, "letter_created", actor, to_value=letter.number)
     return letter
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -129,13 +128,6 @@ def store(complaint: Complaint, upload: Upload, uploaded_by_id: int | None,
 def path_of(attachment: Attachment) -> Path:
     """Return the file path of a stored attachment."""
     return upload_dir() / attachment.stored_name
-
-
-def remove_files(names: list[str]) -> None:
-    """Delete stored files whose rows were rolled back (store() also does it by itself)."""
-    for name in names:
-        with contextlib.suppress(FileNotFoundError):
-            (upload_dir() / name).unlink()
 
 
 def sweep_orphans(now: float | None = None, batch: int = 500) -> list[str]:

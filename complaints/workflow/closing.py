@@ -61,26 +61,20 @@ def record_proof(complaint_id: int, version: int | None, actor: User, data: Proo
     """Record how the answer reached the complainant (letter number, call, message id ...)."""
     reference = _required(data.reference, _("Give the reference of the proof (letter number, "
                                             "time and number of the call, message id ...)."))
-    stored: list[str] = []
-    try:
-        with acting(complaint_id, version, actor, Action.RECORD_PROOF) as complaint:
-            if data.happened_at is not None and data.happened_at > clock.now():
-                raise WorkflowError(_("The time of the proof cannot be in the future."))
-            accepted = accepted_proofs(complaint)
-            if data.kind is None or data.kind not in accepted:
-                raise WorkflowError(_("For a complaint received by %(channel)s the reply proof "
-                                      "must be one of: %(kinds)s.",
-                                      channel=lazy_label("channel", complaint.channel),
-                                      kinds=lazy_proof_kinds(accepted)))
-            proof = add_proof(complaint, data.kind, reference, actor, data.happened_at,
-                              data.note)
-            if data.upload is not None:
-                file = attachments.store(complaint, data.upload, actor.id, public=False)
-                stored.append(file.stored_name)
-                proof.attachment = file
-    except BaseException:
-        attachments.remove_files(stored)
-        raise
+    with acting(complaint_id, version, actor, Action.RECORD_PROOF) as complaint:
+        if data.happened_at is not None and data.happened_at > clock.now():
+            raise WorkflowError(_("The time of the proof cannot be in the future."))
+        accepted = accepted_proofs(complaint)
+        if data.kind is None or data.kind not in accepted:
+            raise WorkflowError(_("For a complaint received by %(channel)s the reply proof "
+                                  "must be one of: %(kinds)s.",
+                                  channel=lazy_label("channel", complaint.channel),
+                                  kinds=lazy_proof_kinds(accepted)))
+        proof = add_proof(complaint, data.kind, reference, actor, data.happened_at,
+                          data.note)
+        if data.upload is not None:
+            file = attachments.store(complaint, data.upload, actor.id, public=False)
+            proof.attachment = file
     return proof
 
 

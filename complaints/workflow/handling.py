@@ -101,27 +101,21 @@ def record_coordination(complaint_id: int, version: int | None, actor: User,
         raise WorkflowError(_("Give the date of the coordination."))
     if data.held_on > office_today():
         raise WorkflowError(_("The coordination date cannot be in the future."))
-    stored: list[str] = []
-    try:
-        with acting(complaint_id, version, actor, Action.RECORD_COORDINATION) as complaint:
-            officials = (data.officials or "").strip() or None
-            if complaint.weight == Weight.BERAT and not officials:
-                raise WorkflowError(_("A berat complaint is coordinated with the Walikota c.q. "
-                                      "the Asisten or the Sekretaris Daerah: name them."))
-            row = Coordination(complaint_id=complaint.id, weight=complaint.weight,
-                               held_on=data.held_on, participants=participants,
-                               officials=officials, outcome=outcome,
-                               recorded_at=clock.now(), recorded_by_id=actor.id)
-            if data.upload is not None:
-                file = attachments.store(complaint, data.upload, actor.id, public=False)
-                stored.append(file.stored_name)
-                row.attachment = file
-            db.session.add(row)
-            record_event(complaint, "coordination", actor, to_value=complaint.weight,
-                         note=outcome)
-    except BaseException:
-        attachments.remove_files(stored)
-        raise
+    with acting(complaint_id, version, actor, Action.RECORD_COORDINATION) as complaint:
+        officials = (data.officials or "").strip() or None
+        if complaint.weight == Weight.BERAT and not officials:
+            raise WorkflowError(_("A berat complaint is coordinated with the Walikota c.q. "
+                                  "the Asisten or the Sekretaris Daerah: name them."))
+        row = Coordination(complaint_id=complaint.id, weight=complaint.weight,
+                           held_on=data.held_on, participants=participants,
+                           officials=officials, outcome=outcome,
+                           recorded_at=clock.now(), recorded_by_id=actor.id)
+        if data.upload is not None:
+            file = attachments.store(complaint, data.upload, actor.id, public=False)
+            row.attachment = file
+        db.session.add(row)
+        record_event(complaint, "coordination", actor, to_value=complaint.weight,
+                     note=outcome)
     return row
 
 
