@@ -7,9 +7,7 @@ letter), so the worker needs no translation.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +17,13 @@ from flask import current_app
 
 from complaints.core import clock
 from complaints.messaging import phone
-from complaints.notifications.senders import PermanentError, TransientError, register_sender
+from complaints.notifications.senders import (
+    PermanentError,
+    TransientError,
+    append_to_log,
+    logged,
+    register_sender,
+)
 
 if TYPE_CHECKING:
     from twilio.rest import Client
@@ -128,24 +132,15 @@ def status_callback_url(config: dict | None = None) -> str | None:
 
 def _append_to_log(path: str, channel: str, recipient: str, body: str, key: str) -> SendResult:
     """Append the message as one JSON line (once per key) and return a local id."""
-    provider_id = f"outbox-log:{key}"
-    log = Path(path)
-    needle = json.dumps(key)
-    if log.exists():
-        with open(log, encoding="utf-8", errors="replace") as handle:
-            if any(needle in line for line in handle):
-                return SendResult(provider_id, "logged")
-    entry = {"at": clock.now().isoformat(), "channel": channel, "to": recipient,
-             "key": key, "body": body}
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        raise TransientSendError(f"outbox log: {exc}") from exc
-    return SendResult(provider_id, "logged")
+    log_file = Path(path)
+    if not logged(log_file, key):
+        entry = {"at": clock.now().isoformat(), "channel": channel, "to": recipient,
+                 "key": key, "body": body}
+        try:
+            append_to_log(log_file, entry)
+        except TransientError as exc:
+            raise TransientSendError(str(exc)) from exc
+    return SendResult(f"outbox-log:{key}", "logged")
 
 
 class OutboxSender:

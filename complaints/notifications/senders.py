@@ -86,7 +86,7 @@ class LogSender:
     def send(self, envelope: Envelope) -> str:
         provider_id = f"outbox-log:{envelope.idempotency_key}"
         # Only a resend (a worker died after writing) can already be in the log.
-        if envelope.attempts > 1 and self._already_logged(envelope.idempotency_key):
+        if envelope.attempts > 1 and logged(self.path, envelope.idempotency_key):
             return provider_id  # a resend after a crash: the first copy is in the log
         entry = {
             "at": clock.now().isoformat(), "channel": envelope.channel, "kind": envelope.kind,
@@ -96,25 +96,32 @@ class LogSender:
         }
         if envelope.channel == "email":
             entry["raw"] = build_email(envelope, self.config).as_string()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a", encoding="utf-8") as handle:
-                handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise TransientError(f"outbox log: {exc}") from exc
+        append_to_log(self.path, entry)
         return provider_id
-
-    def _already_logged(self, key: str) -> bool:
-        if not self.path.exists():
-            return False
-        needle = json.dumps(key)
-        with open(self.path, encoding="utf-8", errors="replace") as handle:
-            return any(needle in line for line in handle)
 
     def close(self) -> None:
         """Nothing to close."""
+
+
+def logged(path: Path, key: str) -> bool:
+    """Return whether the outbox log already holds an entry with this idempotency key."""
+    if not path.exists():
+        return False
+    needle = json.dumps(key)
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return any(needle in line for line in handle)
+
+
+def append_to_log(path: Path, entry: dict) -> None:
+    """Append one JSON line to the outbox log, on disk before returning."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise TransientError(f"outbox log: {exc}") from exc
 
 
 def read_log(path: str, limit: int = 50) -> list[dict]:
