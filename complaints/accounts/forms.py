@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from complaints.accounts.models import Position
+from complaints.core.forms import Form
 from complaints.core.labels import POSITION_LABELS
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(max=64),
@@ -30,7 +30,7 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     position = SelectField(
         _l("Position"), choices=[(p.value, POSITION_LABELS[p]) for p in Position],
         validators=[DataRequired()],
@@ -41,7 +41,7 @@ class AssignmentForm(FlaskForm):
     ends_on = DateField(_l("Until"), validators=[Optional()])
 
 
-class DivisionForm(FlaskForm):
+class DivisionForm(Form):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=32),

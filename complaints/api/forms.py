@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from complaints.core.forms import Form
 
 
 def at_least_one(form, field):
@@ -14,7 +15,7 @@ def at_least_one(form, field):
         raise ValidationError(_l("Choose at least one scope."))
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """Name, scopes (limited to the user's position) and an optional expiry date."""
 
     name = StringField(_l("Name (what the token is for)"),

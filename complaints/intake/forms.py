@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from complaints.core.forms import Form
 from complaints.core.labels import CONFIDENTIALITY_LABELS, KIND_LABELS, LETTER_VIA_LABELS
 from complaints.tickets.attachments import UploadError, check_upload
 from complaints.tickets.models import Channel, Confidentiality, Kind, LetterVia
@@ -57,7 +57,7 @@ class FilesField(MultipleFileField):
                 raise ValidationError(str(exc)) from exc
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     """What every staff-recorded complaint has."""
 
     received_at = DateTimeLocalField(

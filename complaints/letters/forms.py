@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from complaints.core.forms import Form
 from complaints.letters.models import DispatchMethod
 
 DISPATCH_LABELS = {
@@ -16,7 +16,7 @@ DISPATCH_LABELS = {
 }
 
 
-class LetterForm(FlaskForm):
+class LetterForm(Form):
     subject = StringField(_l("Subject (perihal)"), validators=[DataRequired(), Length(max=300)])
     addressee = TextAreaField(_l("Addressee (name and address)"),
                               validators=[DataRequired(), Length(max=1000)])
@@ -25,7 +25,7 @@ class LetterForm(FlaskForm):
     body = TextAreaField(_l("Decision text"), validators=[DataRequired(), Length(max=20000)])
 
 
-class DispatchForm(FlaskForm):
+class DispatchForm(Form):
     method = SelectField(_l("Sent"), choices=[(k.value, v) for k, v in DISPATCH_LABELS.items()],
                          validators=[DataRequired()])
     dispatched_on = DateField(_l("Date"), validators=[DataRequired()])

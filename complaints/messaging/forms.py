@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from complaints.core.forms import Form
 from complaints.messaging.models import CallDirection, CallMedium, CallOutcome
 
 PHONE_PATTERN = r"^[0-9+()\-\s.]{5,32}$"
@@ -25,7 +25,7 @@ OUTCOME_LABELS = {
 }
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     direction = RadioField(_l("Direction"), default=CallDirection.OUTGOING.value,
                            choices=[(k.value, v) for k, v in DIRECTION_LABELS.items()],
                            validators=[DataRequired()])

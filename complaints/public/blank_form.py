@@ -1,21 +1,26 @@
-"""The blank complaint form, rendered once per language, catalogue and preselected service.
+"""The blank complaint page, rendered once per language, catalogue and preselected service.
 
-Building the complaint form and rendering its fields through WTForms widgets was most of
-the cost of GET /adukan. A blank form depends only on the language, the active services
-(read from the database on every request, so a catalogue edit changes the key in every
-worker at once), the preselected service and the app's configuration (one cache per app).
-Forms that carry input or errors are always built and rendered afresh.
+Building the complaint form, rendering its fields through WTForms widgets and the page
+layout around them was most of the cost of GET /adukan. The blank page depends only on the
+language, the active services (read from the database on every request, so a catalogue edit
+changes the key in every worker at once), the preselected service, the address asked for
+(the language switch returns to it) and the app's configuration (one cache per app). The
+one per-visitor part, the CSRF token, is rendered as a per-process marker and put in on
+every answer. Pages with a pending flash message, and forms that carry input or errors,
+are always rendered afresh.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from functools import cache
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Select, select
 
@@ -25,6 +30,7 @@ from complaints.tickets.models import Service
 
 MAX_ENTRIES = 64  # languages × catalogue versions × preselected services seen recently
 EXTENSION = "public.blank_form"
+TOKEN_MARK = "csrf-mark-" + secrets.token_hex(16)  # stands for the visitor's CSRF token
 _lock = threading.Lock()
 
 
@@ -42,28 +48,38 @@ def service_choices(services) -> list[tuple[int | None, str]]:
     return [(None, _("Not sure / another service")), *services]
 
 
-def fields(code: str | None) -> Markup:
-    """Return the blank form's fields, the service with this code preselected."""
-    rows = tuple(tuple(row) for row in db.session.execute(_active_services()))
+def _catalogue() -> tuple[tuple, ...]:
+    # A pooled connection of its own: the page needs no ORM session, whose set-up and
+    # tear-down cost more than this one small query.
+    with db.engine.connect() as conn:
+        return tuple(tuple(row) for row in conn.execute(_active_services()))
+
+
+def page(code: str | None) -> str:
+    """Return the blank complaint page, the service with this code preselected."""
+    rows = _catalogue()
     selected = next((row[0] for row in rows if code and row[1] == code), None)
-    key = (str(get_locale()), rows, selected)
+    if session.get("_flashes"):  # a message to show once: this page is not the common one
+        return _render_page(rows, selected, generate_csrf)
+    key = (str(get_locale()), rows, selected, request.script_root, request.full_path)
     cache = current_app.extensions.setdefault(EXTENSION, OrderedDict())
     with _lock:
         html = cache.get(key)
         if html is not None:
             cache.move_to_end(key)
-            return html
-    html = _render(rows, selected)
-    with _lock:
-        cache[key] = html
-        while len(cache) > MAX_ENTRIES:
-            cache.popitem(last=False)
-    return html
+    if html is None:
+        html = _render_page(rows, selected, lambda: TOKEN_MARK)
+        with _lock:
+            cache[key] = html
+            while len(cache) > MAX_ENTRIES:
+                cache.popitem(last=False)
+    return html.replace(TOKEN_MARK, generate_csrf())
 
 
-def _render(rows, selected: int | None) -> Markup:
+def _render_page(rows, selected: int | None, token) -> str:
     form = ComplaintForm()
     form.service_id.choices = service_choices((row[0], row[2]) for row in rows)
     form.service_id.data = selected
-    html = render_template("public/_complain_fields.html", form=form, held=[])
-    return Markup(html)  # noqa: S704  (the output of an autoescaped template)
+    fields = Markup(render_template("public/_complain_fields.html", form=form, held=[]))  # noqa: S704
+    return render_template("public/complain.html", form=None, blank_fields=fields,
+                           csrf_token=token)

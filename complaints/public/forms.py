@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from complaints.core import clock
+from complaints.core.forms import Form
 from complaints.core.labels import KIND_LABELS
 from complaints.core.timefmt import office_tz
 from complaints.tickets.attachments import UploadError, check_upload
@@ -84,7 +84,7 @@ def not_in_future(form, field):
         raise ValidationError(_l("The date cannot be in the future."))
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(Form):
     """The web complaint form."""
 
     kind = RadioField(
@@ -162,7 +162,7 @@ class ComplaintForm(FlaskForm):
         return ok
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     """Number and access code of a complaint."""
 
     number = StringField(
@@ -181,7 +181,7 @@ class TrackForm(FlaskForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     """Information or an answer from the complainant."""
 
     text = TextAreaField(
@@ -194,7 +194,7 @@ class MessageForm(FlaskForm):
     files = FilesField(_l("Attachment (optional)"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     """The complainant's request to reopen an answered complaint."""
 
     reason = TextAreaField(
@@ -206,7 +206,7 @@ class ReopenForm(FlaskForm):
     )
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """The complainant's rating of the handling (SKM scale)."""
 
     score = RadioField(

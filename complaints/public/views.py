@@ -113,8 +113,7 @@ def _post_limit(setting: str, key_func, deduct_when, keyed: bool = False):
 def complain():
     """Show the complaint form; file the complaint through the one intake when it is valid."""
     if request.method != "POST":  # the blank form, a service preselected from its page
-        fields = blank_form.fields(request.args.get("layanan"))
-        return render_template("public/complain.html", form=None, blank_fields=fields)
+        return blank_form.page(request.args.get("layanan"))
     form = ComplaintForm()
     # "Not sure" needs no catalogue to be valid; a chosen service is checked against it.
     chosen = form.service_id.data is not None

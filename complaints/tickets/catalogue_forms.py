@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from complaints.core.forms import Form
 
 CODE = [DataRequired(), Length(max=32),
         Regexp(r"^[a-z0-9_-]+$", message=_l("Lowercase letters, digits, _ - only."))]
@@ -15,7 +16,7 @@ def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class TypeForm(FlaskForm):
+class TypeForm(Form):
     code = StringField(_l("Code"), validators=CODE)
     name_id = StringField(_l("Name in Indonesian"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
@@ -23,7 +24,7 @@ class TypeForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(Form):
     code = StringField(_l("Code"), validators=CODE)
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=250)])
     division_id = SelectField(_l("Division"), coerce=_int_or_none, choices=[],

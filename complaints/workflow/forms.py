@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from complaints.core.forms import Form
 from complaints.core.labels import WEIGHT_LABELS
 from complaints.tickets.attachments import UploadError, check_upload
 from complaints.workflow.labels import PROOF_LABELS
@@ -32,7 +32,7 @@ def weight_choices(blank: bool = False) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + choices
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A workflow action without fields of its own (register, start, close ...)."""
 
     # The version the page was rendered with: without it optimistic locking cannot work.
@@ -125,7 +125,7 @@ class LinkForm(ActionForm):
     other_id = IntegerField(validators=[DataRequired()])
 
 
-class CannedReplyForm(FlaskForm):
+class CannedReplyForm(Form):
     reply_id = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     body = TextAreaField(
@@ -135,7 +135,7 @@ class CannedReplyForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class KeywordRuleForm(FlaskForm):
+class KeywordRuleForm(Form):
     rule_id = HiddenField()
     keyword = StringField(_l("Keyword or phrase"), validators=[DataRequired(), Length(max=100)])
     weight = SelectField(_l("Suggested weight"), choices=[], validators=[Optional()])

@@ -96,3 +96,33 @@ def test_not_sure_needs_no_catalogue_but_a_chosen_service_is_checked(app, client
     assert refused.status_code == 200 and 'id="service_id-error"' in refused.get_data(as_text=True)
     sent = client.post("/adukan", data={**base, "service_id": "None", "body": body})
     assert sent.status_code == 302
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]*)"', html).group(1)
+
+
+def test_each_visitor_gets_a_working_token_of_their_own(tmp_path):
+    app = make_app("sqlite", tmp_path, WTF_CSRF_ENABLED=True)
+    one, two = app.test_client(), app.test_client()
+    first, again = (one.get("/adukan").get_data(as_text=True) for _ in range(2))
+    other = two.get("/adukan").get_data(as_text=True)
+    assert blank_form.TOKEN_MARK not in first + other
+    assert _token(first) and _token(other) != _token(first)
+    assert again.count(_token(again)) == 2  # the form and the language switch
+    base = {"kind": "pengaduan", "confidentiality": "anonim", "consent": "y",
+            "service_id": "None", "body": "Izin SIKOT saya belum selesai setelah tiga minggu."}
+    assert one.post("/adukan", data=base).status_code == 400  # no token: refused
+    sent = one.post("/adukan", data={**base, "csrf_token": _token(first)})
+    assert sent.status_code == 302
+    assert two.post("/adukan", data={**base, "csrf_token": _token(first)}).status_code == 400
+
+
+def test_a_pending_message_is_shown_once_never_cached(app, client):
+    _page(client)
+    with client.session_transaction() as state:
+        state["_flashes"] = [("info", "Pesan sekali tampil")]
+    assert "Pesan sekali tampil" in _page(client)
+    assert "Pesan sekali tampil" not in _page(client)
+    with app.app_context():
+        assert len(app.extensions[blank_form.EXTENSION]) == 1
