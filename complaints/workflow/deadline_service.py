@@ -106,12 +106,6 @@ def apply_due_dates(complaint: Complaint, events: list[ComplaintEvent], cal: Wor
 
 def refresh_due_dates(complaint: Complaint) -> None:
     """Recompute one complaint's due dates inside the caller's transaction."""
-    if complaint in db.session.new:
-        # Being created: no relevant events yet, and computing before the INSERT spares
-        # an UPDATE (and a version bump) right after it.
-        with db.session.no_autoflush:
-            apply_due_dates(complaint, [], work_calendar(), settings())
-        return
     db.session.flush()
     events = list(db.session.scalars(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id, _RELEVANT)
