@@ -98,9 +98,8 @@ def list_services(call: Call):
 def file_complaint(call: Call):
     """File a complaint through the one intake (channel api)."""
     result = service.file_complaint(service.complaint_record(call.body))
-    complaint = result.complaint
-    return {"id": complaint.id, "number": complaint.number, "status": complaint.status.value,
-            "received_at": present.iso(complaint.received_at),
+    return {"id": result.complaint_id, "number": result.number, "status": result.status.value,
+            "received_at": present.iso(result.received_at),
             "access_code": result.access_code}, 201
 
 

@@ -157,7 +157,7 @@ def _demo_complaints() -> None:
         record.acknowledge = True  # as the intake form does: a contact gets the receipt
         result = create_complaint(record, actor=loket)
         if target:
-            _advance(result.complaint.id, target[0], target[1], ids)
+            _advance(result.complaint_id, target[0], target[1], ids)
 
 
 @transactional

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from complaints.accounts.models import User
 from complaints.core import clock
 from complaints.core.db import transactional, write_transaction
-from complaints.core.timefmt import office_tz
 from complaints.extensions import db
+from complaints.intake.rows import NewComplaint, complaint_values, insert_complaint
 from complaints.tickets import attachments
 from complaints.tickets.codes import hash_access_code, new_access_code
 from complaints.tickets.models import (
@@ -24,11 +23,7 @@ from complaints.tickets.models import (
     LetterVia,
     Status,
 )
-from complaints.tickets.numbering import format_register_number, next_in_sequence
 from complaints.tickets.service import record_event
-
-REGISTER_SEQUENCE = "register"
-SUMMARY_MAX = 300
 
 
 class IntakeError(ValueError):
@@ -72,40 +67,38 @@ class IntakeRecord:
 
 @dataclass
 class IntakeResult:
-    """The complaint and, when it was created now, its access code (shown once).
+    """What the intake made or found, and when made now its access code (shown once).
 
-    Made inside the transaction: complaint_id and access_code_hash are read there, so a
-    caller needing only those does not reload the complaint that the commit expired.
+    Read inside the transaction, so a caller needing only these loads nothing; the
+    complaint itself is loaded on demand (one SELECT) by the callers that need the object.
     """
 
-    complaint: Complaint
+    complaint_id: int
+    number: str
+    access_code_hash: str
+    status: Status
+    received_at: datetime
     access_code: str | None
     created: bool = True
-    complaint_id: int = field(init=False)
-    access_code_hash: str = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.complaint_id = self.complaint.id
-        self.access_code_hash = self.complaint.access_code_hash
-
-
-def _clean(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
+    @property
+    def complaint(self) -> Complaint:
+        """Return the complaint, loaded from the session."""
+        return db.session.get_one(Complaint, self.complaint_id)
 
 
-def make_summary(body: str) -> str:
-    """Return the first line of the text, shortened, as a summary."""
-    first = next((line.strip() for line in body.splitlines() if line.strip()), "")
-    if len(first) <= SUMMARY_MAX:
-        return first
-    return first[: SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
+# The columns an existing complaint's result is made of (a redelivered message).
+_EXISTING = select(Complaint.id, Complaint.number, Complaint.access_code_hash,
+                   Complaint.status, Complaint.received_at)
 
 
-def _existing(source_key: str | None) -> Complaint | None:
+def _existing(source_key: str | None) -> IntakeResult | None:
     if not source_key:
         return None
-    return db.session.scalar(select(Complaint).where(Complaint.source_key == source_key))
+    row = db.session.execute(_EXISTING.where(Complaint.source_key == source_key)).first()
+    if row is None:
+        return None
+    return IntakeResult(*row, access_code=None, created=False)
 
 
 def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeResult:
@@ -117,73 +110,33 @@ def create_complaint(record: IntakeRecord, actor: User | None = None) -> IntakeR
     body = (record.body or "").strip()
     if not body:
         raise IntakeError("the complaint has no text")
+    actor_id = actor.id if actor else None
     try:
         with write_transaction():
             existing = _existing(record.source_key)
             if existing is not None:
-                return IntakeResult(existing, None, created=False)
-            complaint, code = _build(record, body, actor)
+                return existing
+            complaint, code = _write(record, body, actor_id)
             for upload in record.uploads:
-                attachments.store(complaint, upload, actor.id if actor else None, public=True)
+                attachments.store(complaint.id, upload, actor_id, public=True)
             if record.acknowledge:
                 from complaints.notifications import service as notifications
 
-                notifications.on_complaint_created(complaint, code, language=record.language,
-                                                  fresh=True)
-            result = IntakeResult(complaint, code)  # before the commit expires the complaint
-        return result
+                notifications.acknowledge_new(complaint, code, language=record.language)
+        return IntakeResult(complaint.id, complaint.number, complaint.access_code_hash,
+                            Status.RECEIVED, complaint.received_at, code)
     except IntegrityError:  # a concurrent intake took the source key first
         existing = _existing(record.source_key)
         if existing is None:
             raise
-        return IntakeResult(existing, None, created=False)
+        return existing
 
 
-def _build(record: IntakeRecord, body: str, actor: User | None) -> tuple[Complaint, str]:
-    now = clock.now()
-    received_at = record.received_at or now
-    year = received_at.astimezone(office_tz()).year
-    seq = next_in_sequence(REGISTER_SEQUENCE, year)
+def _write(record: IntakeRecord, body: str, actor_id: int | None) -> tuple[NewComplaint, str]:
+    """Write the complaint's rows (Core inserts, no ORM objects); return it and its code."""
     code = new_access_code()
-    complaint = Complaint(
-        number=format_register_number(current_app.config["REGISTER_PREFIX"], year, seq),
-        year=year,
-        seq=seq,
-        kind=record.kind,
-        channel=record.channel,
-        received_at=received_at,
-        created_at=now,
-        updated_at=now,
-        created_by_id=actor.id if actor else None,
-        letter_number=_clean(record.letter_number),
-        letter_date=record.letter_date,
-        letter_via=record.letter_via,
-        contact_number=_clean(record.contact_number),
-        contact_at=record.contact_at,
-        officer_on_duty_id=record.officer_on_duty_id,
-        lapor_tracking_id=_clean(record.lapor_tracking_id),
-        channel_note=_clean(record.channel_note),
-        complainant_name=_clean(record.complainant_name),
-        complainant_address=_clean(record.complainant_address),
-        complainant_phone=_clean(record.complainant_phone),
-        complainant_email=(_clean(record.complainant_email) or "").lower() or None,
-        complainant_nik=_clean(record.complainant_nik),
-        confidentiality=record.confidentiality,
-        service_id=record.service_id,
-        type_id=record.type_id,
-        division_id=record.division_id,
-        incident_date=record.incident_date,
-        summary=(_clean(record.summary) or make_summary(body))[:SUMMARY_MAX],
-        body=body,
-        status=Status.RECEIVED,
-        access_code_hash=hash_access_code(code),
-        source_key=record.source_key,
-    )
-    db.session.add(complaint)
-    record_event(complaint, "created", actor, to_value=Status.RECEIVED,
-                 note=record.channel.value, public=True)
-    db.session.flush()
-    return complaint, code
+    values = complaint_values(record, body, actor_id, clock.now(), hash_access_code(code))
+    return insert_complaint(values, actor_id), code
 
 
 @transactional

@@ -90,9 +90,9 @@ def new(channel: str):
             form.officer_on_duty_id.data = current_user.id
     if form.validate_on_submit():
         result = create_complaint(_record(form, chosen), actor=current_user)
-        session[RECEIPT_KEY] = {"id": result.complaint.id, "code": result.access_code}
-        flash(_("Complaint %(number)s recorded.", number=result.complaint.number), "success")
-        return redirect(url_for("intake.receipt", complaint_id=result.complaint.id))
+        session[RECEIPT_KEY] = {"id": result.complaint_id, "code": result.access_code}
+        flash(_("Complaint %(number)s recorded.", number=result.number), "success")
+        return redirect(url_for("intake.receipt", complaint_id=result.complaint_id))
     if form.is_submitted() and form.errors:
         flash(_("Please correct the marked fields."), "error")
     return render_template("intake/form.html", form=form, channel=chosen)

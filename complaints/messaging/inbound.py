@@ -181,16 +181,16 @@ def _create(message: Inbound, text: str, language: str) -> Outcome:
         channel_note=_note(message),
     ))
     if not result.created:
-        return Outcome("duplicate", result.complaint.id)
+        return Outcome("duplicate", result.complaint_id)
     try:
         with write_transaction():
-            _row(message, result.complaint.id, created=True)
-            complaint = db.session.get_one(Complaint, result.complaint.id)
+            _row(message, result.complaint_id, created=True)
+            complaint = db.session.get_one(Complaint, result.complaint_id)
             acks.record(message, complaint, "acknowledgement", language,
                         access_code=result.access_code)
     except IntegrityError:
-        return Outcome("duplicate", result.complaint.id)
-    return Outcome("created", result.complaint.id)
+        return Outcome("duplicate", result.complaint_id)
+    return Outcome("created", result.complaint_id)
 
 
 def _phone(address: str) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from complaints.messaging import acks, phone
 from complaints.tickets.models import Channel, Complaint
+
+if TYPE_CHECKING:
+    from complaints.notifications.service import Addressee
 
 MAX_BODY = 1600  # Twilio refuses longer message bodies (error 21617)
 
 
-def reply_route(complaint: Complaint) -> tuple[str, str] | None:
+def reply_route(complaint: Addressee) -> tuple[str, str] | None:
     """Return (channel, E.164 number) when the complaint is answered by SMS or WhatsApp."""
     if complaint.channel not in (Channel.SMS, Channel.WHATSAPP):
         return None

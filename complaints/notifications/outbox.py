@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -52,42 +52,65 @@ def message_id_domain() -> str:
     return sender.rpartition("@")[2] or "pengaduan.invalid"
 
 
-def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency_key: str,
-            subject: str | None = None, body_text: str | None = None,
-            body_html: str | None = None, recipient_name: str | None = None,
-            language: str = "id", complaint_id: int | None = None,
-            event_id: int | None = None, headers: dict | None = None,
-            in_reply_to: str | None = None, references: str | None = None,
-            template: str | None = None, context: dict | None = None,
-            fresh: bool = False) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction (the existing one per key).
-
-    fresh: the key names something created in this transaction (no message can have it
-    yet), so the lookup is skipped and the row is written with the commit's flush.
-    """
-    if not fresh:
-        existing = db.session.scalar(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
-        )
-        if existing is not None:
-            return existing
+def message_values(channel: OutChannel | str, kind: str, recipient: str, *,
+                   idempotency_key: str, subject: str | None = None,
+                   body_text: str | None = None, body_html: str | None = None,
+                   recipient_name: str | None = None, language: str = "id",
+                   complaint_id: int | None = None, event_id: int | None = None,
+                   headers: dict | None = None, in_reply_to: str | None = None,
+                   references: str | None = None, template: str | None = None,
+                   context: dict | None = None) -> dict:
+    """Return the columns of a new pending message (recipient_key comes from its default)."""
     now = clock.now()
     channel = OutChannel(channel)
-    row = OutboxMessage(
-        channel=channel, kind=kind, recipient=recipient, recipient_name=recipient_name,
-        language=language, subject=subject, body_text=body_text, body_html=body_html,
-        template=template, context=context, headers=headers or {},
-        complaint_id=complaint_id, event_id=event_id, idempotency_key=idempotency_key,
-        message_id=make_msgid("out", domain=message_id_domain())
+    return {
+        "channel": channel, "kind": kind, "recipient": recipient,
+        "recipient_name": recipient_name, "language": language, "subject": subject,
+        "body_text": body_text, "body_html": body_html, "template": template,
+        "context": context, "headers": headers or {}, "complaint_id": complaint_id,
+        "event_id": event_id, "idempotency_key": idempotency_key,
+        "message_id": make_msgid("out", domain=message_id_domain())
         if channel == OutChannel.EMAIL else None,
-        in_reply_to=in_reply_to, references=references, status=OutStatus.PENDING,
-        attempts=0, next_attempt_at=first_attempt_at(channel, now), created_at=now,
-        updated_at=now,
+        "in_reply_to": in_reply_to, "references": references, "status": OutStatus.PENDING,
+        "attempts": 0, "next_attempt_at": first_attempt_at(channel, now), "created_at": now,
+        "updated_at": now,
+    }
+
+
+def enqueue(channel: OutChannel | str, kind: str, recipient: str, *, idempotency_key: str,
+            **fields) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction (the existing one per key).
+
+    The fields are those of message_values(); the row is flushed, so it has its id.
+    """
+    existing = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
     )
+    if existing is not None:
+        return existing
+    row = OutboxMessage(**message_values(channel, kind, recipient,
+                                         idempotency_key=idempotency_key, **fields))
     db.session.add(row)
-    if not fresh:
-        db.session.flush()
+    db.session.flush()
     return row
+
+
+# Built once: the intake writes one acknowledgement per acknowledged complaint.
+_INSERT = insert(OutboxMessage)
+
+
+def insert_new(channel: OutChannel | str, kind: str, recipient: str, *,
+               idempotency_key: str, **fields) -> int:
+    """Write a message whose key names something created in this transaction; return its id.
+
+    No message can have the key yet, so there is no lookup, and a Core insert on the
+    session's connection writes the same row as enqueue() without an ORM object (intake).
+    """
+    values = message_values(channel, kind, recipient, idempotency_key=idempotency_key,
+                            **fields)
+    key = db.session.connection().execute(_INSERT, values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def first_attempt_at(channel: OutChannel, now: datetime) -> datetime:

@@ -8,19 +8,20 @@ an address was given (free, and it carries the tracking link), else SMS to the p
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale, get_locale
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from complaints.core import clock
 from complaints.extensions import db
 from complaints.notifications import outbox
 from complaints.notifications.models import ComplaintLanguage, OutboxMessage, OutChannel
 from complaints.tickets.models import Channel, Complaint, ComplaintEvent, Status
-from complaints.tickets.service import record_event
+from complaints.tickets.service import insert_event, record_event
 
 ACK_KIND = "acknowledgement"
 MESSAGE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
@@ -30,9 +31,29 @@ REPLY_BY_MESSAGE = frozenset({Channel.EMAIL, Channel.SMS, Channel.WHATSAPP, Chan
                               Channel.API, Channel.LAINNYA})
 NOTICE_STATUSES = {Status.ANSWERED: "answered", Status.CLOSED: "closed"}
 REFERENCES_MAX = 10
+SKIPPED_NOTE = "daily cap per sender reached"
 
 
-def language_of(complaint: Complaint) -> str:
+class Addressee(Protocol):
+    """What a message to the complainant reads of a complaint (a row, or the intake's facts)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def channel(self) -> Channel: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def complainant_name(self) -> str | None: ...
+    @property
+    def complainant_email(self) -> str | None: ...
+    @property
+    def complainant_phone(self) -> str | None: ...
+
+
+def language_of(complaint: Addressee) -> str:
     """Return the complainant's language (stored, else the office default)."""
     row = db.session.get(ComplaintLanguage, complaint.id)
     if row is not None:
@@ -40,21 +61,40 @@ def language_of(complaint: Complaint) -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def set_language(complaint: Complaint, language: str | None, fresh: bool = False) -> str:
-    """Store the complainant's language when it is one we speak; return the one in use.
-
-    fresh: the complaint was created in this transaction, so it has no stored language yet.
-    """
+def wanted_language(language: str | None) -> str | None:
+    """Return the language asked for (else the request's) when it is one we speak."""
     wanted = language
     if wanted is None and has_request_context():
         wanted = str(get_locale() or "")
     if not wanted or wanted not in current_app.config["LANGUAGES"]:
-        return current_app.config["BABEL_DEFAULT_LOCALE"] if fresh else language_of(complaint)
-    row = None if fresh else db.session.get(ComplaintLanguage, complaint.id)
+        return None
+    return wanted
+
+
+def set_language(complaint: Complaint, language: str | None) -> str:
+    """Store the complainant's language when it is one we speak; return the one in use."""
+    wanted = wanted_language(language)
+    if wanted is None:
+        return language_of(complaint)
+    row = db.session.get(ComplaintLanguage, complaint.id)
     if row is None:
         db.session.add(ComplaintLanguage(complaint_id=complaint.id, language=wanted))
     else:
         row.language = wanted
+    return wanted
+
+
+# Built once: the intake stores the language of each new complaint with it.
+_INSERT_LANGUAGE = insert(ComplaintLanguage)
+
+
+def insert_language(complaint_id: int, language: str | None) -> str:
+    """Store a new complaint's language (Core insert, no lookup); return the one in use."""
+    wanted = wanted_language(language)
+    if wanted is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    db.session.connection().execute(_INSERT_LANGUAGE,
+                                    {"complaint_id": complaint_id, "language": wanted})
     return wanted
 
 
@@ -78,7 +118,7 @@ def render_message(name: str, language: str, **context) -> tuple[str, str]:
     return subject, rest.strip() + "\n"
 
 
-def thread_headers(complaint: Complaint) -> tuple[str | None, str | None]:
+def thread_headers(complaint: Addressee) -> tuple[str | None, str | None]:
     """Return In-Reply-To and References that thread a message into the conversation."""
     from complaints.mail.models import InboundMail
 
@@ -97,26 +137,32 @@ def thread_headers(complaint: Complaint) -> tuple[str | None, str | None]:
     return in_reply_to, " ".join(chain) or None
 
 
-def _enqueue_email(complaint: Complaint, kind: str, key: str, template: str,
+def _email_message(complaint: Addressee, kind: str, key: str, template: str,
                    headers: dict | None = None, event_id: int | None = None,
-                   language: str | None = None, fresh: bool = False,
-                   **context) -> OutboxMessage | None:
-    # fresh: the complaint was created in this transaction, so no message threads it yet.
+                   language: str | None = None, threaded: bool = True,
+                   **context) -> dict | None:
+    """Return the outbox fields of an email from templates/email (None: no address)."""
+    # threaded=False: the complaint was created in this transaction, so nothing threads it.
     if not complaint.complainant_email:
         return None
     language = language or language_of(complaint)
     subject, body = render_message(template, language, number=complaint.number, **context)
-    in_reply_to, references = (None, None) if fresh else thread_headers(complaint)
-    return outbox.enqueue(
-        OutChannel.EMAIL, kind, complaint.complainant_email, idempotency_key=key,
-        subject=subject, body_text=body, recipient_name=complaint.complainant_name,
-        language=language, complaint_id=complaint.id, event_id=event_id, headers=headers,
-        in_reply_to=in_reply_to, references=references, template=f"email/{template}",
-        fresh=fresh,
-    )
+    in_reply_to, references = thread_headers(complaint) if threaded else (None, None)
+    return {"channel": OutChannel.EMAIL, "kind": kind, "recipient": complaint.complainant_email,
+            "idempotency_key": key, "subject": subject, "body_text": body,
+            "recipient_name": complaint.complainant_name, "language": language,
+            "complaint_id": complaint.id, "event_id": event_id, "headers": headers,
+            "in_reply_to": in_reply_to, "references": references,
+            "template": f"email/{template}"}
 
 
-def route_of(complaint: Complaint) -> tuple[str, str] | None:
+def _enqueue_email(complaint: Complaint, kind: str, key: str, template: str,
+                   **fields) -> OutboxMessage | None:
+    message = _email_message(complaint, kind, key, template, **fields)
+    return outbox.enqueue(**message) if message else None
+
+
+def route_of(complaint: Addressee) -> tuple[str, str] | None:
     """Return (channel, address) the complainant hears from us on, or None (no contact)."""
     from complaints.messaging import phone, replies
 
@@ -134,17 +180,23 @@ def route_of(complaint: Complaint) -> tuple[str, str] | None:
     return OutChannel.SMS.value, number
 
 
-def _enqueue_text(complaint: Complaint, route: tuple[str, str], kind: str, key: str,
+def _text_message(complaint: Addressee, route: tuple[str, str], kind: str, key: str,
                   template: str, event_id: int | None = None, language: str | None = None,
-                  fresh: bool = False, **context) -> OutboxMessage:
-    """Queue an SMS or WhatsApp message from templates/sms (held in quiet hours)."""
+                  **context) -> dict:
+    """Return the outbox fields of an SMS or WhatsApp message from templates/sms."""
     from complaints.messaging import acks
 
     language = language or language_of(complaint)
     body = acks.render(template, language, number=complaint.number, **context)
-    return outbox.enqueue(route[0], kind, route[1], idempotency_key=key, body_text=body,
-                          language=language, complaint_id=complaint.id, event_id=event_id,
-                          fresh=fresh)
+    return {"channel": route[0], "kind": kind, "recipient": route[1], "idempotency_key": key,
+            "body_text": body, "language": language, "complaint_id": complaint.id,
+            "event_id": event_id}
+
+
+def _enqueue_text(complaint: Complaint, route: tuple[str, str], kind: str, key: str,
+                  template: str, **fields) -> OutboxMessage:
+    """Queue an SMS or WhatsApp message from templates/sms (held in quiet hours)."""
+    return outbox.enqueue(**_text_message(complaint, route, kind, key, template, **fields))
 
 
 def acknowledgement_allowed(address: str, channel: str = "email") -> bool:
@@ -154,32 +206,61 @@ def acknowledgement_allowed(address: str, channel: str = "email") -> bool:
     return outbox.count_recent(address, ACK_KIND, since) < current_app.config[setting]
 
 
+def _ack_allowed(route: tuple[str, str] | None, access_code: str | None) -> bool:
+    return route is not None and bool(access_code) and acknowledgement_allowed(
+        route[1], route[0])
+
+
+def _ack_message(complaint: Addressee, route: tuple[str, str], access_code: str,
+                 language: str, threaded: bool) -> dict | None:
+    """Return the outbox fields of the acknowledgement: number, code, tracking link."""
+    key = f"ack:{complaint.id}"
+    if route[0] != OutChannel.EMAIL.value:
+        return _text_message(complaint, route, ACK_KIND, key, "acknowledgement",
+                             language=language, access_code=access_code)
+    return _email_message(
+        complaint, ACK_KIND, key, "acknowledgement", headers={"Auto-Submitted": "auto-replied"},
+        language=language, threaded=threaded, access_code=access_code,
+        received_at=complaint.received_at,
+    )
+
+
 def on_complaint_created(complaint: Complaint, access_code: str | None,
-                         language: str | None = None,
-                         fresh: bool = False) -> OutboxMessage | None:
+                         language: str | None = None) -> OutboxMessage | None:
     """Queue the acknowledgement: number, access code, tracking link, nothing the sender wrote.
 
-    fresh: called by the intake in the transaction that created the complaint, so nothing
-    refers to it yet (no stored language, no thread, no message): those lookups are skipped.
+    For a complaint made earlier (email threading); the intake's own is acknowledge_new().
     """
     route = route_of(complaint)
-    allowed = route is not None and bool(access_code) and acknowledgement_allowed(
-        route[1], route[0])
-    language = set_language(complaint, language, fresh=fresh)
+    allowed = _ack_allowed(route, access_code)
+    language = set_language(complaint, language)
     if route is None or not access_code:
         return None
     if not allowed:
-        record_event(complaint, "acknowledgement_skipped", note="daily cap per sender reached")
+        record_event(complaint, "acknowledgement_skipped", note=SKIPPED_NOTE)
         return None
-    key = f"ack:{complaint.id}"
-    if route[0] != OutChannel.EMAIL.value:
-        return _enqueue_text(complaint, route, ACK_KIND, key, "acknowledgement",
-                             language=language, fresh=fresh, access_code=access_code)
-    return _enqueue_email(
-        complaint, ACK_KIND, key, "acknowledgement", headers={"Auto-Submitted": "auto-replied"},
-        language=language, fresh=fresh, access_code=access_code,
-        received_at=complaint.received_at,
-    )
+    message = _ack_message(complaint, route, access_code, language, threaded=True)
+    return outbox.enqueue(**message) if message else None
+
+
+def acknowledge_new(complaint: Addressee, access_code: str,
+                    language: str | None = None) -> int | None:
+    """Queue the acknowledgement of a complaint the intake created in this transaction.
+
+    The same rows as on_complaint_created(), written with Core inserts and without the
+    lookups nothing can answer yet (stored language, thread, message with the key).
+    Returns the outbox message's id, None when nothing was queued.
+    """
+    route = route_of(complaint)
+    allowed = _ack_allowed(route, access_code)
+    language = insert_language(complaint.id, language)
+    if route is None or not access_code:
+        return None
+    if not allowed:
+        insert_event(complaint.id, "acknowledgement_skipped", note=SKIPPED_NOTE)
+        return None
+    message = _ack_message(complaint, route, access_code, language, threaded=False)
+    return outbox.insert_new(**message) if message else None
 
 
 def on_public_reply(complaint: Complaint, event: ComplaintEvent) -> OutboxMessage | None:

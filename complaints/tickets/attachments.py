@@ -100,10 +100,11 @@ def upload_dir() -> Path:
     return path
 
 
-def store(complaint: Complaint, upload: Upload, uploaded_by_id: int | None,
+def store(complaint: Complaint | int, upload: Upload, uploaded_by_id: int | None,
           public: bool = True) -> Attachment:
     """Write the file under a random name and add its row to the current transaction.
 
+    complaint: the object, or the id of one written without an ORM object (the intake).
     The file is deleted again if the transaction rolls back (complaints.core.files).
     """
     stored_name = secrets.token_hex(16) + EXTENSIONS.get(upload.content_type, ".bin")
@@ -111,8 +112,10 @@ def store(complaint: Complaint, upload: Upload, uploaded_by_id: int | None,
     files.track(db.session(), path)
     with open(path, "xb") as handle:
         handle.write(upload.data)
+    owner = {"complaint_id": complaint} if isinstance(complaint, int) else {
+        "complaint": complaint}
     attachment = Attachment(
-        complaint=complaint,
+        **owner,
         stored_name=stored_name,
         original_name=upload.filename,
         content_type=upload.content_type,

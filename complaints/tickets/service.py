@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from complaints.accounts.models import Division, User
 from complaints.accounts.permissions import Viewer, can_see_identity, can_view_complaint
@@ -29,27 +29,43 @@ class StaleComplaint(TicketError):
 TRACKED_FIELDS = ("status", "weight", "division_id", "holder_id", "type_id", "service_id")
 
 
+def event_values(kind: str, actor_id: int | None = None, *, from_value=None, to_value=None,
+                 from_user_id: int | None = None, to_user_id: int | None = None,
+                 note: str | None = None, public: bool = False) -> dict:
+    """Return the columns of a new kartu kendali line, stamped now (without the complaint)."""
+    return {"at": clock.now(), "actor_id": actor_id, "kind": kind,
+            "from_value": _text(from_value), "to_value": _text(to_value),
+            "from_user_id": from_user_id, "to_user_id": to_user_id, "note": note,
+            "public": public}
+
+
 def record_event(complaint: Complaint, kind: str, actor: User | None = None, *,
                  from_value=None, to_value=None, from_user_id: int | None = None,
                  to_user_id: int | None = None, note: str | None = None,
                  public: bool = False) -> ComplaintEvent:
     """Append a line to the complaint's kartu kendali in the current transaction."""
-    event = ComplaintEvent(
-        complaint=complaint,
-        at=clock.now(),
-        actor_id=actor.id if actor else None,
-        kind=kind,
-        from_value=_text(from_value),
-        to_value=_text(to_value),
-        from_user_id=from_user_id,
-        to_user_id=to_user_id,
-        note=note,
-        public=public,
-    )
+    event = ComplaintEvent(complaint=complaint, **event_values(
+        kind, actor.id if actor else None, from_value=from_value, to_value=to_value,
+        from_user_id=from_user_id, to_user_id=to_user_id, note=note, public=public))
     db.session.add(event)
     if kind in _deadline_event_kinds():
         _refresh_due_dates(complaint)
     return event
+
+
+# Built once: every new complaint writes its "created" line with it.
+_INSERT_EVENT = insert(ComplaintEvent)
+
+
+def insert_event(complaint_id: int, kind: str, actor_id: int | None = None,
+                 **fields) -> None:
+    """Append a line with a Core insert, for a complaint written without an ORM object.
+
+    The intake's path: unlike record_event() it leaves the due dates alone, so a caller
+    writing a deadline kind ("created") computes them itself before the complaint's insert.
+    """
+    values = {"complaint_id": complaint_id, **event_values(kind, actor_id, **fields)}
+    db.session.connection().execute(_INSERT_EVENT, values)
 
 
 def _deadline_event_kinds() -> frozenset[str]:

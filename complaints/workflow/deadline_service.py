@@ -71,6 +71,25 @@ def first_response_from(events: list[ComplaintEvent]) -> datetime | None:
     return min(times) if times else None
 
 
+def due_values(facts: ComplaintFacts, events: list[ComplaintEvent], cal: WorkCalendar,
+               rules: DeadlineSettings) -> dict:
+    """Return the stored due-date columns for the facts and relevant events (pure)."""
+    dues = due_dates(facts, pauses_from(events), cal, rules)
+    return {
+        "first_response_due_at": dues.first_response,
+        "first_response_at": facts.first_response_at,
+        "due_at": dues.resolution,
+        "next_due_at": next_due(facts, dues),
+        "clock_paused": dues.paused,
+    }
+
+
+def initial_due_dates(received_at: datetime) -> dict:
+    """Return the due-date columns of a complaint being created (received, no events yet)."""
+    facts = ComplaintFacts(received_at=received_at, weight=None, status="received")
+    return due_values(facts, [], work_calendar(), settings())
+
+
 def apply_due_dates(complaint: Complaint, events: list[ComplaintEvent], cal: WorkCalendar,
                     rules: DeadlineSettings) -> None:
     """Set the stored due-date columns of one complaint from its relevant events."""
@@ -80,27 +99,13 @@ def apply_due_dates(complaint: Complaint, events: list[ComplaintEvent], cal: Wor
         status=complaint.status.value if complaint.status else "received",
         first_response_at=first_response_from(events),
     )
-    dues = due_dates(facts, pauses_from(events), cal, rules)
-    values = {
-        "first_response_due_at": dues.first_response,
-        "first_response_at": facts.first_response_at,
-        "due_at": dues.resolution,
-        "next_due_at": next_due(facts, dues),
-        "clock_paused": dues.paused,
-    }
-    for name, value in values.items():
+    for name, value in due_values(facts, events, cal, rules).items():
         if getattr(complaint, name) != value:
             setattr(complaint, name, value)
 
 
 def refresh_due_dates(complaint: Complaint) -> None:
     """Recompute one complaint's due dates inside the caller's transaction."""
-    if complaint in db.session.new:
-        # Being created: no relevant events yet, and computing before the INSERT spares
-        # an UPDATE (and a version bump) right after it.
-        with db.session.no_autoflush:
-            apply_due_dates(complaint, [], work_calendar(), settings())
-        return
     db.session.flush()
     events = list(db.session.scalars(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id, _RELEVANT)

@@ -78,7 +78,7 @@ def seed_workflow_demo() -> None:
         record.acknowledge = True  # the demo outbox log shows the receipts
         result = create_complaint(record, actor=loket)
         if stage is not None:
-            _advance(result.complaint.id, stage)
+            _advance(result.complaint_id, stage)
 
 
 def _people() -> dict:
