@@ -8,7 +8,8 @@ Modes: staff = the staff walk-in form (GET + POST, logged in); public = the publ
 public form calls it (web channel, acknowledgement queued), one app context per call;
 queue = the staff queue page. Each mode prints CPU ms per operation (time.process_time()
 over --requests operations after a warm-up) and SQL statements per operation, next to
-GET /healthz measured in the same run as the baseline (the machine is shared).
+GET /healthz measured in the same run as the baseline (the machine is shared); on
+PostgreSQL also the server's CPU ms per operation (all backends, from /proc).
 --profile adds a pyinstrument profile per mode (`pip install pyinstrument` in .venv);
 --sql prints the statements of one operation. Works on a SQLite file in
 bench/.work/profile/, or on a throwaway PostgreSQL cluster (--db postgresql).
@@ -28,7 +29,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(1, str(BENCH.parent))
 
 from adapters import Ours  # noqa: E402
-from client import parse_form  # noqa: E402
+from client import cpu_ms, parse_form  # noqa: E402
 from systems import (  # noqa: E402
     OURS_PUBLIC_FORM,
     OURS_STAFF_FORM,
@@ -111,16 +112,18 @@ def tasks(app, ours: Ours, counter) -> dict:
             "public": submit(public, OURS_PUBLIC_FORM), "create": create, "queue": queue}
 
 
-def measure(name: str, task, requests: int, statements: Statements) -> tuple[float, float]:
-    """Return (CPU ms, statements) per operation over the given number of operations."""
+def measure(task, requests: int, statements: Statements,
+            db: Db) -> tuple[float, float, float]:
+    """Return (CPU ms, statements, database server CPU ms) per operation."""
     for _ in range(3):
         task()  # warm-up: templates compiled, caches filled
     statements.count = 0
+    server = cpu_ms(db.server_pids())
     began = time.process_time()
     for _ in range(requests):
         task()
     cpu = (time.process_time() - began) * 1000 / requests
-    return cpu, statements.count / requests
+    return cpu, statements.count / requests, (cpu_ms(db.server_pids()) - server) / requests
 
 
 def main() -> None:
@@ -167,8 +170,9 @@ def run(args, modes: list[str], db: Db, work: Path) -> None:
     print(f"# {db.kind}, {args.rows} rows loaded, {args.requests} operations per mode, "
           f"CPU by time.process_time()")
     for name in ["healthz", *modes]:
-        cpu, per_op = measure(name, todo[name], args.requests, statements)
-        print(f"{name:8} {cpu:7.2f} ms CPU/op  {per_op:6.1f} statements/op")
+        cpu, per_op, server = measure(todo[name], args.requests, statements, db)
+        print(f"{name:8} {cpu:7.2f} ms CPU/op  {per_op:6.1f} statements/op"
+              + (f"  {server:6.2f} ms server CPU/op" if db.kind == "postgresql" else ""))
         if args.sql:
             statements.last = []
             todo[name]()
