@@ -7,7 +7,7 @@ Measures with time.process_time(), through app.test_client(), with the productio
 a fresh SQLite file in bench/.work/public-form/: GET /healthz (the baseline of the same
 run: the machine is shared), GET /adukan, POST /adukan (a valid complaint, each with its
 own email and phone, limits set out of reach but enforced) and, of the POST, the part
-spent inside complaints.public.service.submit; "outside" is the rest (rate limiting, form,
+spent inside complaints.public.service.submit; "outside" is the rest (the quota check, form,
 validation, session, redirect). --root imports the application from another checkout
 (e.g. `git archive <commit> | tar -x -C /tmp/old`) to compare before and after in one run;
 --profile prints a pyinstrument profile of the GET and the POST (`pip install

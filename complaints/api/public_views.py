@@ -42,6 +42,12 @@ def _submission_quota() -> tuple[quota.Counter, ...]:
                           _json_field("complainant_email"), _json_field("complainant_phone"))
 
 
+@limiter.request_filter
+def _own_quota() -> bool:
+    """Let Flask-Limiter skip the submission: it is counted by the quota."""
+    return request.endpoint == "api.file_complaint"
+
+
 def _quota_checked(endpoint):
     """Check the submission quota before the body is read (429 at a limit, as before)."""
 

@@ -116,13 +116,37 @@ def _remember(windows: list[Window]) -> None:
         g.setdefault(WINDOWS_KEY, {}).update({w.counter.key: w for w in windows})
 
 
+def _read(sql: str, params: tuple) -> list[tuple]:
+    """Run one read in autocommit on a pooled connection: no transaction to begin and end.
+
+    The session's own transaction would cost a BEGIN and a COMMIT more, and on SQLite the
+    write transaction that follows must start afresh anyway (BEGIN IMMEDIATE).
+    """
+    connection = db.engine.raw_connection()
+    dbapi = connection.dbapi_connection
+    # SQLite connections are in autocommit already (complaints.core.db emits BEGIN itself).
+    plain = not type(dbapi).__module__.startswith("sqlite3")
+    try:
+        if plain:
+            dbapi.autocommit = True
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.close()
+        return rows
+    finally:
+        if plain:
+            dbapi.autocommit = False
+        connection.close()  # back to the pool
+
+
 def check(submission: tuple[Counter, ...]) -> None:
     """Refuse (QuotaExceeded) when a counter of the submission is at its limit: one SELECT."""
     if not submission:
         return
     keys = [c.key for c in submission]
-    sql = _sql(SELECT, keys=", ".join("?" * len(keys)))
-    rows = {k: (n, at) for k, n, at in db.session.connection().exec_driver_sql(sql, tuple(keys))}
+    rows = {k: (n, at) for k, n, at in _read(_sql(SELECT, keys=", ".join("?" * len(keys))),
+                                             tuple(keys))}
     now = clock.now().timestamp()
     windows = []
     for counter in submission:

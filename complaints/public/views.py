@@ -87,6 +87,12 @@ def _post_limit(setting: str, key_func, deduct_when, keyed: bool = False):
     )
 
 
+@limiter.request_filter
+def _own_quota() -> bool:
+    """Let Flask-Limiter skip the form: its submissions are counted by the quota."""
+    return request.endpoint == "public.complain"
+
+
 def _submission_quota() -> tuple[quota.Counter, ...]:
     form = request.form
     return quota.counters(request.endpoint or "", get_remote_address() or "",

@@ -96,21 +96,38 @@ def test_a_failed_or_refused_submission_counts_nothing(ctx):
     assert counts() == [("email", 1), ("email", 1), ("email", 1), ("ip", 3)]
 
 
-def test_each_check_and_each_hit_is_one_statement(ctx, monkeypatch):
+def test_the_hit_is_one_statement_in_the_complaints_transaction(ctx, monkeypatch):
     monkeypatch.setattr(quota, "PURGE_CHANCE", 0.0)
     seen: list[str] = []
 
     def spy(conn, cursor, statement, *args):
         if "rate_limit_counter" in statement:
             seen.append(statement.split()[0])
+        elif statement.startswith("INSERT INTO complaint "):
+            seen.append("complaint")
 
     event.listen(db.engine, "before_cursor_execute", spy)
     try:
-        quota.check(counters())
         service.submit(record(), quota=counters())
     finally:
         event.remove(db.engine, "before_cursor_execute", spy)
-    assert seen == ["SELECT", "INSERT"]
+    assert seen == ["INSERT", "complaint"]
+
+
+def test_the_check_is_one_statement_in_autocommit(ctx, backend):
+    if backend != "sqlite":
+        pytest.skip("counted with SQLite's statement trace")
+    seen: list[str] = []
+
+    def trace(dbapi_connection, record, proxy):
+        dbapi_connection.set_trace_callback(seen.append)
+
+    event.listen(db.engine, "checkout", trace)
+    try:
+        quota.check(counters())
+    finally:
+        event.remove(db.engine, "checkout", trace)
+    assert [s.split()[0] for s in seen if "SELECT 1" not in s] == ["SELECT"]
 
 
 def test_long_expired_counters_are_purged_now_and_then(ctx, monkeypatch):
