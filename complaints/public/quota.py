@@ -6,8 +6,9 @@ limits per client address (PUBLIC_SUBMIT_LIMIT_IP) and per email and per phone
 complaints.core.ratelimit), keyed by an HMAC pseudonym, never the address itself, in the
 key format Flask-Limiter used for these routes, so running windows carry over.
 
-check() reads every counter of a submission in one SELECT before the form is validated
-and refuses when one is at its limit. hit() counts them all in one INSERT … ON CONFLICT
+check() reads every counter of a submission in one SELECT (autocommit) before the form is
+validated and refuses when one is at its limit; now and then it also deletes counters
+expired an hour ago. hit() counts them all in one INSERT … ON CONFLICT
 … RETURNING inside the complaint's own write transaction: a submission that fails or is
 refused counts nothing, and when concurrent submissions push a count above its limit,
 QuotaExceeded rolls that complaint back, so no limit is ever exceeded. Off when
@@ -116,11 +117,13 @@ def _remember(windows: list[Window]) -> None:
         g.setdefault(WINDOWS_KEY, {}).update({w.counter.key: w for w in windows})
 
 
-def _read(sql: str, params: tuple) -> list[tuple]:
+def _autocommit(sql: str, params: tuple, purge_before: float | None = None) -> list[tuple]:
     """Run one read in autocommit on a pooled connection: no transaction to begin and end.
 
     The session's own transaction would cost a BEGIN and a COMMIT more, and on SQLite the
-    write transaction that follows must start afresh anyway (BEGIN IMMEDIATE).
+    write transaction that follows must start afresh anyway (BEGIN IMMEDIATE). The
+    occasional purge runs here too, on its own: inside a submission's transaction it
+    could lock rows in an order that deadlocks with another submission on PostgreSQL.
     """
     connection = db.engine.raw_connection()
     dbapi = connection.dbapi_connection
@@ -132,6 +135,8 @@ def _read(sql: str, params: tuple) -> list[tuple]:
         cursor = connection.cursor()
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+        if purge_before is not None:
+            cursor.execute(_sql(PURGE), (purge_before,))
         cursor.close()
         return rows
     finally:
@@ -145,9 +150,10 @@ def check(submission: tuple[Counter, ...]) -> None:
     if not submission:
         return
     keys = [c.key for c in submission]
-    rows = {k: (n, at) for k, n, at in _read(_sql(SELECT, keys=", ".join("?" * len(keys))),
-                                             tuple(keys))}
     now = clock.now().timestamp()
+    purge = now - 3600 if random.random() < PURGE_CHANCE else None  # long-expired rows
+    sql = _sql(SELECT, keys=", ".join("?" * len(keys)))
+    rows = {k: (n, at) for k, n, at in _autocommit(sql, tuple(keys), purge)}
     windows = []
     for counter in submission:
         used, reset = rows.get(counter.key, (0, now))
@@ -174,16 +180,14 @@ def hit(submission: tuple[Counter, ...]) -> None:
     for counter in ordered:
         params += [counter.key, now + counter.limit.get_expiry()]
     sql = _sql(UPSERT, rows=", ".join(["(?, 1, ?)"] * len(ordered)))
-    connection = db.session.connection()
-    rows = {k: (n, at) for k, n, at in connection.exec_driver_sql(sql, (*params, now, now))}
+    result = db.session.connection().exec_driver_sql(sql, (*params, now, now))
+    rows = {k: (n, at) for k, n, at in result}
     windows = [Window(c, min(int(rows[c.key][0]), c.limit.amount), float(rows[c.key][1]))
                for c in submission]
     _remember(windows)
     over = [c for c in submission if rows[c.key][0] > c.limit.amount]
     if over:
         raise QuotaExceeded([w for w in windows if w.counter in over])
-    if random.random() < PURGE_CHANCE:
-        connection.exec_driver_sql(_sql(PURGE), (now - 3600,))
 
 
 def add_headers(response):
