@@ -23,6 +23,7 @@ import math
 import random
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from flask import current_app, g, has_app_context
 from limits import RateLimitItem, parse
@@ -117,7 +118,7 @@ def _remember(windows: list[Window]) -> None:
         g.setdefault(WINDOWS_KEY, {}).update({w.counter.key: w for w in windows})
 
 
-def _autocommit(sql: str, params: tuple, purge_before: float | None = None) -> list[tuple]:
+def _autocommit(sql: str, params: tuple, purge_before: float | None = None) -> list:
     """Run one read in autocommit on a pooled connection: no transaction to begin and end.
 
     The session's own transaction would cost a BEGIN and a COMMIT more, and on SQLite the
@@ -126,7 +127,7 @@ def _autocommit(sql: str, params: tuple, purge_before: float | None = None) -> l
     could lock rows in an order that deadlocks with another submission on PostgreSQL.
     """
     connection = db.engine.raw_connection()
-    dbapi = connection.dbapi_connection
+    dbapi: Any = connection.dbapi_connection
     # SQLite connections are in autocommit already (complaints.core.db emits BEGIN itself).
     plain = not type(dbapi).__module__.startswith("sqlite3")
     try:
@@ -134,7 +135,7 @@ def _autocommit(sql: str, params: tuple, purge_before: float | None = None) -> l
             dbapi.autocommit = True
         cursor = connection.cursor()
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = list(cursor.fetchall())
         if purge_before is not None:
             cursor.execute(_sql(PURGE), (purge_before,))
         cursor.close()
