@@ -108,9 +108,9 @@ def complain():
     if request.method != "POST":  # the blank form, a service preselected from its page
         fields = blank_form.fields(request.args.get("layanan"))
         return render_template("public/complain.html", form=None, blank_fields=fields)
+    form = ComplaintForm()
     counters = _submission_quota()
     quota.check(counters)
-    form = ComplaintForm()
     # "Not sure" needs no catalogue to be valid; a chosen service is checked against it.
     chosen = form.service_id.data is not None
     services = catalog.service_choices() if chosen else []
