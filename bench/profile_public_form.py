@@ -7,11 +7,13 @@ Measures with time.process_time(), through app.test_client(), with the productio
 a fresh SQLite file in bench/.work/public-form/: GET /healthz (the baseline of the same
 run: the machine is shared), GET /adukan, POST /adukan (a valid complaint, each with its
 own email and phone, limits set out of reach but enforced) and, of the POST, the part
-spent inside complaints.public.service.submit; "outside" is the rest (rate limiting, form,
+spent inside complaints.public.service.submit; "outside" is the rest (the quota check, form,
 validation, session, redirect). --root imports the application from another checkout
 (e.g. `git archive <commit> | tar -x -C /tmp/old`) to compare before and after in one run;
 --profile prints a pyinstrument profile of the GET and the POST (`pip install
-pyinstrument` in .venv).
+pyinstrument` in .venv); --statements counts the SQL statements of a POST: those sent
+through SQLAlchemy (before_cursor_execute) and every statement SQLite ran on any
+connection, raw ones (the rate-limit storage) and BEGIN/COMMIT included.
 """
 
 from __future__ import annotations
@@ -39,6 +41,28 @@ def environment(work: Path) -> dict[str, str]:
         "PUBLIC_SUBMIT_LIMIT_IP": "1000000 per hour",
         "PUBLIC_SUBMIT_LIMIT_CONTACT": "1000000 per hour",
     }
+
+
+class StatementCount:
+    """Counts statements: through SQLAlchemy, and all that SQLite ran (its trace callback)."""
+
+    def __init__(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        self.sqlalchemy = self.sqlite = 0
+        event.listen(Engine, "before_cursor_execute", self._sqlalchemy)
+        event.listen(Engine, "connect", self._connect)
+
+    def _sqlalchemy(self, *args) -> None:
+        self.sqlalchemy += 1
+
+    def _traced(self, statement: str) -> None:
+        self.sqlite += 1
+
+    def _connect(self, dbapi_connection, record) -> None:
+        if hasattr(dbapi_connection, "set_trace_callback"):
+            dbapi_connection.set_trace_callback(self._traced)
 
 
 def build_app(root: Path, work: Path):
@@ -118,6 +142,17 @@ def one_round(client, clock: SubmitClock, requests: int, start: int) -> dict[str
     return figures
 
 
+def statements(client, counter: StatementCount, requests: int) -> None:
+    """Print the SQL statements per POST /adukan (mean over the requests)."""
+    forms = filled_forms(client, requests, 2 * 10**6)
+    counter.sqlalchemy = counter.sqlite = 0
+    for fields in forms:
+        assert client.post("/adukan", data=fields).status_code == 302
+    print(f"SQL statements per POST /adukan (mean of {requests}): "
+          f"{counter.sqlalchemy / requests:.1f} through SQLAlchemy, "
+          f"{counter.sqlite / requests:.1f} run by SQLite (raw and BEGIN/COMMIT included)")
+
+
 def profile(client, requests: int) -> None:
     """Print a pyinstrument profile of the GET and of the POST."""
     from pyinstrument import Profiler
@@ -143,7 +178,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--root", type=Path, default=BENCH.parent)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--statements", action="store_true")
     args = parser.parse_args()
+    counter = StatementCount() if args.statements else None
     app = build_app(args.root.resolve(), BENCH / ".work" / "public-form" / args.root.resolve().name)
     client = app.test_client()
     clock = SubmitClock()
@@ -156,6 +193,8 @@ def main() -> None:
         values = [r[name] for r in rounds]
         print(f"  {name:18s} {statistics.median(values):6.2f}   "
               f"(rounds: {', '.join(f'{v:.2f}' for v in values)})")
+    if counter is not None:
+        statements(client, counter, 50)
     if args.profile:
         profile(client, args.requests)
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from functools import wraps
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
@@ -13,6 +12,8 @@ from complaints.api.http import Call, operation
 from complaints.api.spec import Param
 from complaints.api.views import bp
 from complaints.extensions import limiter
+from complaints.public import quota
+from complaints.public.quota import pseudonym
 from complaints.public.service import normalize_number
 
 NUMBER = Param("number", "query", {"type": "string", "minLength": 1, "maxLength": 40},
@@ -26,31 +27,36 @@ EXAMPLE_COMPLAINT = {
 }
 
 
-def _pseudonym(kind: str, value: str) -> str:
-    """Return a keyed hash, so rate-limit counters hold no email, phone or IP address."""
-    if not value:
-        return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return kind + ":" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def _json_field(name: str) -> str:
     data = request.get_json(silent=True)
     value = data.get(name) if isinstance(data, dict) else None
-    return value.strip().lower() if isinstance(value, str) else ""
+    return value if isinstance(value, str) else ""
 
 
 def _ip_key() -> str:
-    return _pseudonym("ip", get_remote_address() or "")
+    return pseudonym("ip", get_remote_address() or "")
 
 
-def _email_key() -> str:
-    return _pseudonym("email", _json_field("complainant_email"))
+def _submission_quota() -> tuple[quota.Counter, ...]:
+    return quota.counters(request.endpoint or "", get_remote_address() or "",
+                          _json_field("complainant_email"), _json_field("complainant_phone"))
 
 
-def _phone_key() -> str:
-    return _pseudonym("phone", "".join(ch for ch in _json_field("complainant_phone")
-                                       if ch.isdigit()))
+@limiter.request_filter
+def _own_quota() -> bool:
+    """Let Flask-Limiter skip the submission: it is counted by the quota."""
+    return request.endpoint == "api.file_complaint"
+
+
+def _quota_checked(endpoint):
+    """Check the submission quota before the body is read (429 at a limit, as before)."""
+
+    @wraps(endpoint)
+    def checked(**kwargs):
+        quota.check(_submission_quota())
+        return endpoint(**kwargs)
+
+    return checked
 
 
 def _number_key() -> str:
@@ -70,11 +76,6 @@ def _failed(response) -> bool:
     return response.status_code == 404
 
 
-SUBMIT_LIMITS = (
-    _limit("PUBLIC_SUBMIT_LIMIT_IP", _ip_key, _created),
-    _limit("PUBLIC_SUBMIT_LIMIT_CONTACT", _email_key, _created, lambda: not _email_key()),
-    _limit("PUBLIC_SUBMIT_LIMIT_CONTACT", _phone_key, _created, lambda: not _phone_key()),
-)
 TRACK_LIMITS = (
     _limit("PUBLIC_TRACK_LIMIT_IP", _ip_key, _failed),
     _limit("PUBLIC_TRACK_LIMIT_NUMBER", _number_key, _failed),
@@ -89,7 +90,7 @@ def list_services(call: Call):
 
 
 @operation(bp, "POST", "/public/complaints", tag="Public", request="NewComplaint",
-           summary="File a complaint", limits=SUBMIT_LIMITS, example=EXAMPLE_COMPLAINT,
+           summary="File a complaint", limits=(_quota_checked,), example=EXAMPLE_COMPLAINT,
            responses={201: ("Filed: keep the number and the access code", "ComplaintCreated")},
            errors=(429,),
            description="The same rules as the web form: a name and an email or phone "
@@ -97,7 +98,8 @@ def list_services(call: Call):
                        "consent must be true. Rate-limited per address and per contact.")
 def file_complaint(call: Call):
     """File a complaint through the one intake (channel api)."""
-    result = service.file_complaint(service.complaint_record(call.body))
+    result = service.file_complaint(service.complaint_record(call.body),
+                                    quota=_submission_quota())
     return {"id": result.complaint_id, "number": result.number, "status": result.status.value,
             "received_at": present.iso(result.received_at),
             "access_code": result.access_code}, 201

@@ -11,9 +11,11 @@ from complaints.accounts.permissions import can_view_complaint
 from complaints.api import present
 from complaints.api.messages import invalid_filter
 from complaints.api.problems import ApiProblem
+from complaints.core.db import write_transaction
 from complaints.extensions import db
 from complaints.intake import catalog
 from complaints.intake.service import IntakeRecord, IntakeResult, create_complaint
+from complaints.public import quota as submission_quota
 from complaints.public import service as public
 from complaints.public.forms import ComplaintForm
 from complaints.tickets import queries
@@ -61,11 +63,17 @@ def complaint_record(data: dict) -> IntakeRecord:
     )
 
 
-def file_complaint(record: IntakeRecord) -> IntakeResult:
-    """File the complaint through the one intake (channel api); the receipt goes out with it."""
+def file_complaint(record: IntakeRecord,
+                   quota: tuple[submission_quota.Counter, ...] = ()) -> IntakeResult:
+    """File the complaint through the one intake (channel api); the receipt goes out with it.
+
+    Counted against the submission quota in the same transaction, as on the web form.
+    """
     record.channel = Channel.API
     record.acknowledge = True
-    return create_complaint(record)
+    with write_transaction():  # the intake's own transaction joins this one
+        submission_quota.hit(quota)
+        return create_complaint(record)
 
 
 def lookup(number: str, code: str) -> Complaint:

@@ -8,11 +8,13 @@ from complaints.api.messages import invalid_filter, stale_complaint
 from complaints.api.problems import ApiProblem, problem_response
 from complaints.api.spec import API_PREFIX, REGISTRY, build_document
 from complaints.extensions import csrf
+from complaints.public import quota
 from complaints.tickets.queries import QueryError
 from complaints.tickets.service import StaleComplaint, TicketError
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)
+bp.after_request(quota.add_headers)  # the public submission quota's X-RateLimit-* headers
 
 
 @bp.errorhandler(ApiProblem)

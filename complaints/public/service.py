@@ -11,9 +11,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from complaints.core import clock
-from complaints.core.db import transactional
+from complaints.core.db import transactional, write_transaction
 from complaints.extensions import db
 from complaints.intake.service import IntakeRecord, create_complaint
+from complaints.public import quota as submission_quota
 from complaints.public.models import Rating
 from complaints.tickets import attachments
 from complaints.tickets.codes import check_access_code, hash_access_code
@@ -72,15 +73,20 @@ class Submission:
     fingerprint: str
 
 
-def submit(record: IntakeRecord, language: str | None = None) -> Submission:
+def submit(record: IntakeRecord, language: str | None = None,
+           quota: tuple[submission_quota.Counter, ...] = ()) -> Submission:
     """File a complaint from the website; the receipt goes to the contact given (same commit).
 
-    The answer is made of values read before the commit, so the page needs no reload.
+    The submission is counted against its quota in the same transaction (QuotaExceeded
+    rolls it back). The answer is made of values read before the commit, so the page needs
+    no reload.
     """
     record.channel = Channel.WEB
     record.acknowledge = True
     record.language = language or record.language
-    result = create_complaint(record)  # no source_key: always a new complaint with a code
+    with write_transaction():  # the intake's own transaction joins this one
+        submission_quota.hit(quota)
+        result = create_complaint(record)  # no source_key: always a new complaint with a code
     return Submission(result.complaint_id, result.access_code or "",
                       fingerprint_of(result.access_code_hash))
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from flask import (
     Blueprint,
     abort,
@@ -24,11 +21,12 @@ from flask_wtf.csrf import CSRFError
 from complaints.extensions import db, limiter
 from complaints.intake import catalog
 from complaints.intake.service import IntakeRecord
-from complaints.public import blank_form, held_uploads, service
+from complaints.public import blank_form, held_uploads, quota, service
 from complaints.public.forms import ComplaintForm, MessageForm, RatingForm, ReopenForm, TrackForm
 from complaints.tickets.models import Channel, Complaint, Confidentiality, Kind
 
 bp = Blueprint("public", __name__)
+bp.after_request(quota.add_headers)
 RECEIPT_KEY = "public_receipt"
 TRACKED_KEY = "public_tracked"
 
@@ -37,25 +35,8 @@ def _config(name: str) -> str:
     return current_app.config[name]
 
 
-def _pseudonym(kind: str, value: str) -> str:
-    """Return a keyed hash, so rate-limit counters hold no email, phone or IP address."""
-    if not value:
-        return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return kind + ":" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def _ip_key() -> str:
-    return _pseudonym("ip", get_remote_address() or "")
-
-
-def _email_key() -> str:
-    return _pseudonym("email", (request.form.get("complainant_email") or "").strip().lower())
-
-
-def _phone_key() -> str:
-    digits = "".join(ch for ch in request.form.get("complainant_phone") or "" if ch.isdigit())
-    return _pseudonym("phone", digits)
+    return quota.pseudonym("ip", get_remote_address() or "")
 
 
 def _number_key() -> str:
@@ -106,15 +87,29 @@ def _post_limit(setting: str, key_func, deduct_when, keyed: bool = False):
     )
 
 
+@limiter.request_filter
+def _own_quota() -> bool:
+    """Let Flask-Limiter skip the form: its submissions are counted by the quota."""
+    return request.endpoint == "public.complain"
+
+
+def _submission_quota() -> tuple[quota.Counter, ...]:
+    form = request.form
+    return quota.counters(request.endpoint or "", get_remote_address() or "",
+                          form.get("complainant_email"), form.get("complainant_phone"))
+
+
 @bp.route("/adukan", methods=["GET", "POST"])
-@_post_limit("PUBLIC_SUBMIT_LIMIT_IP", _ip_key, _created)
-@_post_limit("PUBLIC_SUBMIT_LIMIT_CONTACT", _email_key, _created, keyed=True)
-@_post_limit("PUBLIC_SUBMIT_LIMIT_CONTACT", _phone_key, _created, keyed=True)
 def complain():
-    """Show the complaint form; file the complaint through the one intake when it is valid."""
+    """Show the complaint form; file the complaint through the one intake when it is valid.
+
+    The submission quota is checked first (429 at a limit) and counted with the complaint.
+    """
     if request.method != "POST":  # the blank form, a service preselected from its page
         return blank_form.page(request.args.get("layanan"))
     form = ComplaintForm()
+    counters = _submission_quota()
+    quota.check(counters)
     # "Not sure" needs no catalogue to be valid; a chosen service is checked against it.
     chosen = form.service_id.data is not None
     services = catalog.service_choices() if chosen else []
@@ -127,7 +122,8 @@ def complain():
     if form.validate_on_submit():
         record = _record(form)
         record.uploads = held_uploads.load(token) + form.files.uploads
-        result = service.submit(record, language=str(get_locale() or "") or None)
+        result = service.submit(record, language=str(get_locale() or "") or None,
+                                quota=counters)
         held_uploads.discard(token)
         session[RECEIPT_KEY] = {"id": result.complaint_id, "code": result.access_code}
         session[TRACKED_KEY] = {"id": result.complaint_id, "fp": result.fingerprint}

@@ -115,6 +115,37 @@ def test_submissions_are_rate_limited(tmp_path):
     assert response.headers["Content-Type"] == "application/problem+json"
 
 
+def test_submissions_are_limited_per_contact_and_invalid_ones_do_not_count(tmp_path):
+    app = make_app("sqlite", tmp_path, RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT_IP="9 per hour",
+                   PUBLIC_SUBMIT_LIMIT_CONTACT="2 per hour")
+    client = app.test_client()
+    post = client.post
+
+    assert [post("/api/v1/public/complaints", json={**GOOD, "body": "pendek"}).status_code
+            for _ in range(3)] == [422, 422, 422]
+    answers = [post("/api/v1/public/complaints", json=GOOD) for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[0].headers["X-RateLimit-Remaining"] == "1"
+    refused = answers[2]
+    assert refused.get_json()["detail"].endswith("(batas: 2 per 1 hour). Coba lagi nanti.")
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 3590 < int(refused.headers["Retry-After"]) <= 3600
+    other = {**GOOD, "complainant_phone": "081299990000"}
+    assert post("/api/v1/public/complaints", json=other).status_code == 201
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Complaint)) == 3
+
+
+def test_web_form_and_api_keep_their_own_counters_under_the_same_rules(tmp_path):
+    app = make_app("sqlite", tmp_path, RATELIMIT_ENABLED=True, PUBLIC_SUBMIT_LIMIT_IP="1 per hour")
+    client = app.test_client()
+    web = {"kind": "pengaduan", "confidentiality": "biasa", "complainant_name": "Siti",
+           "complainant_phone": "081234567890", "body": GOOD["body"], "consent": "y"}
+    assert [client.post("/adukan", data=web).status_code for _ in range(2)] == [302, 429]
+    assert [client.post("/api/v1/public/complaints", json=GOOD).status_code
+            for _ in range(2)] == [201, 429]
+
+
 def test_docs_page_lists_every_operation_without_script(client, document):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "<script" not in page and "http://" not in page.split("<body")[1].split("curl")[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
 
 import pytest
 from sqlalchemy import event
@@ -425,6 +426,35 @@ def test_the_submission_limit_holds_across_workers_and_sends_its_headers(limited
     assert limited_app.test_client().post("/adukan", data=form()).status_code == 429
     assert other.test_client().post("/adukan", data=form()).status_code == 429
     with other.app_context():
+        db.engine.dispose()
+
+
+def test_under_the_limits_a_form_with_errors_keeps_what_was_typed(limited_app):
+    client = limited_app.test_client()
+    response = client.post("/adukan", data=form(body="", complainant_name="Siti Teliti"))
+    assert response.status_code == 200 and 'value="Siti Teliti"' in response.get_data(as_text=True)
+    assert (response.headers["X-RateLimit-Limit"], response.headers["Retry-After"]) == ("2", "0")
+
+
+def test_submissions_count_in_the_app_database_whatever_the_limiter_storage(tmp_path):
+    limits = tmp_path / "limits.sqlite3"
+    app = make_app("sqlite", tmp_path, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI=f"db+sqlite:///{limits}",
+                   PUBLIC_SUBMIT_LIMIT_IP="1 per hour", PUBLIC_TRACK_LIMIT_IP="1 per hour")
+    client = app.test_client()
+    assert [client.post("/adukan", data=form()).status_code for _ in range(2)] == [302, 429]
+    from complaints.core.ratelimit import RateLimitCounter
+
+    with app.app_context():
+        keys = list(db.session.scalars(db.select(RateLimitCounter.key)))
+    assert len(keys) == 2 and all("/public.complain/" in key for key in keys)
+    wrong = {"number": "ADU/2026/000009", "code": "X"}  # other routes keep Flask-Limiter
+    assert [client.post("/lacak", data=wrong).status_code for _ in range(2)] == [200, 429]
+    with sqlite3.connect(limits) as conn:
+        rows = conn.execute("SELECT key FROM rate_limit_counter").fetchall()
+    assert [key for (key,) in rows if "public.track" in key] and not [
+        key for (key,) in rows if "public.complain" in key]
+    with app.app_context():
         db.engine.dispose()
 
 
