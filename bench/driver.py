@@ -53,7 +53,9 @@ class Bench:
                 count: int, seconds: float, concurrency: int) -> None:
         """Run one bounded load and record rate, latency and CPU per operation."""
         app0, db0 = cpu_ms(system.app_pids()), cpu_ms(db.server_pids())
+        own0 = time.process_time()
         res = run_load(make_task, count, seconds, concurrency)
+        own = (time.process_time() - own0) * 1000
         app1, db1 = cpu_ms(system.app_pids()), cpu_ms(db.server_pids())
         done = len(res.latencies)
         if res.errors:
@@ -66,6 +68,8 @@ class Bench:
             "p50_ms": res.percentile(50) * 1000, "p95_ms": res.percentile(95) * 1000,
             "app_cpu_ms": (app1 - app0) / done,
             "db_cpu_ms": (db1 - db0) / done if db.kind == "postgresql" else None,
+            # The load driver shares the cores: its own CPU (HTTP, cookies, form parsing).
+            "driver_cpu_ms": own / done,
         })
         log(f"  {system.name:<8} {metric:<14} round {rnd}: {done} ops, {res.rate:.1f}/s, "
             f"p50 {res.percentile(50) * 1000:.1f} ms, p95 {res.percentile(95) * 1000:.1f} ms")

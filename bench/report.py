@@ -14,7 +14,8 @@ SYSTEM_ORDER = ("ours", "limit", "helpdesk")
 FIELDS = {
     "submit": [("rate", "submissions/s", True), ("p50_ms", "p50 ms", False),
                ("p95_ms", "p95 ms", False), ("app_cpu_ms", "app CPU ms/op", False),
-               ("db_cpu_ms", "DB CPU ms/op", False)],
+               ("db_cpu_ms", "DB CPU ms/op", False),
+               ("driver_cpu_ms", "load driver CPU ms/op", False)],
     "list": [("p50_ms", "p50 ms", False), ("p95_ms", "p95 ms", False),
              ("app_cpu_ms", "app CPU ms/op", False), ("db_cpu_ms", "DB CPU ms/op", False)],
 }
