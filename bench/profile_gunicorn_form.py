@@ -32,6 +32,7 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
+
 def submit(client: Client, i: int) -> None:
     page = client.get("/adukan")
     fields, _ = parse_form(page.body, "body")
@@ -40,6 +41,7 @@ def submit(client: Client, i: int) -> None:
                   body=f"Izin belum terbit padahal berkas lengkap, mohon kejelasan ({i}).")
     answer = client.post("/adukan", fields)
     assert answer.status == 302, (answer.status, answer.body[:300])
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,

@@ -65,11 +65,17 @@ class StatementCount:
             dbapi_connection.set_trace_callback(self._traced)
 
 
-def build_app(root: Path, work: Path):
-    """Return the app of the checkout at root, on a fresh database with reference data."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+def build_app(root: Path, work: Path, database_url: str | None = None, fresh: bool = True):
+    """Return the app of the checkout at root, on a database with reference data.
+
+    The database is a fresh SQLite file in work unless database_url names another one.
+    """
+    if fresh:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
     os.environ.update(environment(work))
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
     sys.path.insert(0, str(root))
     from complaints import create_app
     from complaints.extensions import db

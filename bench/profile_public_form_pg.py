@@ -16,7 +16,6 @@ another checkout to compare.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -27,11 +26,11 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(1, str(BENCH))
 sys.path.insert(1, str(BENCH.parent))
 
-from profile_public_form import environment, filled_forms  # noqa: E402
+from client import cpu_ms  # noqa: E402
+from profile_public_form import build_app, filled_forms  # noqa: E402
 
 from tests.support.postgres import PostgresCluster, find_bindir  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 STATEMENTS = ("SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s "
               "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = %s")
 
@@ -58,37 +57,9 @@ def _dsn(cluster: PostgresCluster, database: str) -> str:
 
 
 def server_cpu(cluster: PostgresCluster) -> float:
-    """Return the CPU seconds used so far by the cluster's processes (living ones)."""
+    """Return the CPU seconds used so far by the cluster (the postmaster's process tree)."""
     postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == postmaster or int(fields[1]) == postmaster:
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICK
-
-
-def build_app(root: Path, url: str):
-    """Return the app of the checkout at root on the database at url, with reference data."""
-    work = BENCH / ".work" / "public-form-pg" / root.name
-    work.mkdir(parents=True, exist_ok=True)
-    os.environ.update(environment(work))
-    os.environ["DATABASE_URL"] = url
-    sys.path.insert(0, str(root))
-    from complaints import create_app
-    from complaints.extensions import db
-
-    app = create_app()
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["seed", "reference"])
-    assert result.exit_code == 0, result.output
-    return app
+    return cpu_ms([postmaster]) / 1000
 
 
 def measure(client, cluster, stats, forms: list[dict]) -> dict[str, float]:
@@ -117,7 +88,8 @@ def main() -> None:
     cluster = start_cluster()
     try:
         url = cluster.create_database("bench")
-        app = build_app(args.root.resolve(), url)
+        root = args.root.resolve()
+        app = build_app(root, BENCH / ".work" / "public-form-pg" / root.name, url, fresh=False)
         client = app.test_client()
         with psycopg.connect(_dsn(cluster, "bench"), autocommit=True) as stats:
             stats.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
