@@ -1,0 +1,121 @@
+"""When a WhatsApp reply cannot go (the template failed, or nobody holds the complaint),
+staff are told, through the real twilio client and the stand-in API, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from complaints.core import clock
+from complaints.extensions import db
+from complaints.inbox.models import Notification
+from complaints.notifications.jobs import send_outbox
+from complaints.notifications.models import OutboxMessage, OutStatus
+from complaints.tickets.models import Complaint
+from tests.messaging.helpers import MESSAGES, STATUS, post_signed, sign, sms
+from tests.messaging.test_service_window import (
+    START,
+    TEMPLATE,
+    WA,
+    _app,
+    _complaint,
+    _events,
+    _reply,
+)
+from tests.support.twilio_standin import StandIn
+
+
+@pytest.fixture
+def standin():
+    server = StandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def moment():
+    state = {"now": START}
+    clock.set_now(lambda: state["now"])
+
+    def move(delta: timedelta) -> None:
+        state["now"] = state["now"] + delta
+
+    yield move
+    clock.set_now(None)
+
+
+def _notices() -> list[tuple[int, str, int | None]]:
+    return sorted((n.user_id, n.key, n.complaint_id)
+                  for n in db.session.scalars(select(Notification)))
+
+
+def _status(row_id: int) -> OutStatus:
+    db.session.expire_all()
+    return db.session.get_one(OutboxMessage, row_id).status
+
+
+def _report_template(client, key: str, status: str = "undelivered") -> None:
+    """Post Twilio's status callback of the template sent for the held message `key`."""
+    path = STATUS + "?key=" + (key + ":template").replace(":", "%3A")
+    params = {"MessageSid": "SM" + "7" * 32, "MessageStatus": status, "ErrorCode": "63024",
+              "AccountSid": "AC1"}
+    assert client.post(path, data=params,
+                       headers={"X-Twilio-Signature": sign(path, params)}).status_code == 204
+
+
+def test_a_template_refused_on_send_leaves_the_reply_not_delivered_and_tells_the_holder(
+        backend, tmp_path, standin, moment):
+    with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
+            app.app_context():
+        cid = _complaint(app.test_client(), app)
+        moment(timedelta(days=2))
+        row = _reply(cid)
+        standin.mode = "400"  # Twilio refuses the template for good
+        assert send_outbox()["dead"] == 1
+        assert "ContentSid" in standin.requests[-1].form
+        assert _status(row.id) == OutStatus.DEAD
+        assert {"whatsapp_template_failed", "delivery_failed"} <= set(_events(cid))
+        holder = db.session.get_one(Complaint, cid).holder_id
+        assert _notices() == [(holder, "whatsapp_template_failed", cid)]
+
+
+def test_a_template_reported_undelivered_gives_up_every_held_reply_once(
+        backend, tmp_path, standin, moment):
+    with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
+            app.app_context():
+        client = app.test_client()
+        cid = _complaint(client, app)
+        moment(timedelta(days=2))
+        first, second = _reply(cid, "Jawaban pertama."), _reply(cid, "Jawaban kedua.")
+        assert send_outbox()["held"] == 2
+        _report_template(client, first.idempotency_key)
+        _report_template(client, first.idempotency_key, "failed")  # a late second report
+        assert {_status(first.id), _status(second.id)} == {OutStatus.DEAD}
+        events = _events(cid)
+        assert events.count("whatsapp_template_failed") == 1
+        assert events.count("delivery_failed") == 2
+        holder = db.session.get_one(Complaint, cid).holder_id
+        assert _notices() == [(holder, "whatsapp_template_failed", cid)]
+        # Their later message no longer releases anything: staff reach them another way.
+        assert post_signed(client, MESSAGES, sms("SMlate", sender=WA, body="Ya")).status_code \
+            == 200
+        before = len(standin.requests)
+        send_outbox()
+        bodies = [r.form.get("Body", "") for r in standin.requests[before:]]
+        assert not any("Jawaban" in body for body in bodies)
+
+
+def test_a_delivered_template_changes_nothing(backend, tmp_path, standin, moment):
+    with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
+            app.app_context():
+        client = app.test_client()
+        cid = _complaint(client, app)
+        moment(timedelta(days=2))
+        row = _reply(cid)
+        assert send_outbox()["held"] == 1
+        _report_template(client, row.idempotency_key, "delivered")
+        assert _status(row.id) == OutStatus.HELD
+        assert _notices() == []
