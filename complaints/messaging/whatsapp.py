@@ -134,10 +134,11 @@ def _record(envelope: outbox.Envelope, kind: str, note: str, *, to_sms: bool = F
 def tell_staff(complaint: Complaint, key: str) -> None:
     """Put the "cannot send" notice in the inbox of who must reach the person another way."""
     from complaints.inbox.service import notify as notify_inbox
+    from complaints.workflow.escalation import holder_or_registrars
 
-    if complaint.holder_id is not None:
-        notify_inbox([complaint.holder_id], key, {"number": complaint.number},
-                     complaint_id=complaint.id)
+    # The deadline reminders' rule: an unrouted complaint is for the registrars who route it.
+    notify_inbox(holder_or_registrars(complaint), key, {"number": complaint.number},
+                 complaint_id=complaint.id)
 
 
 def template_undelivered(template_key: str, detail: str) -> int:

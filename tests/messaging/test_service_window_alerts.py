@@ -10,13 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from complaints.core import clock
+from complaints.core.db import write_transaction
 from complaints.extensions import db
 from complaints.inbox.models import Notification
+from complaints.notifications import outbox
 from complaints.notifications.jobs import send_outbox
 from complaints.notifications.models import OutboxMessage, OutStatus
 from complaints.tickets.models import Complaint
+from tests.factories import Factory
 from tests.messaging.helpers import MESSAGES, STATUS, post_signed, sign, sms
 from tests.messaging.test_service_window import (
+    NUMBER,
     START,
     TEMPLATE,
     WA,
@@ -119,3 +123,22 @@ def test_a_delivered_template_changes_nothing(backend, tmp_path, standin, moment
         _report_template(client, row.idempotency_key, "delivered")
         assert _status(row.id) == OutStatus.HELD
         assert _notices() == []
+
+
+def test_without_a_holder_the_notice_goes_to_the_registrars(backend, tmp_path, standin,
+                                                           moment):
+    with _app(backend, tmp_path, standin) as app, app.app_context():
+        factory = Factory(app)
+        registrars = [factory.user(positions=[("registrar", None)]) for _ in range(2)]
+        factory.user(positions=[("handler", "perizinan")])  # not told
+        client = app.test_client()
+        assert post_signed(client, MESSAGES, sms("SMnoholder", sender=WA)).status_code == 200
+        cid = db.session.scalar(select(Complaint.id))
+        assert db.session.get_one(Complaint, cid).holder_id is None
+        assert send_outbox()["sent"] == 1  # the acknowledgement
+        moment(timedelta(days=2))
+        with write_transaction():  # a message to the person while nobody holds the complaint
+            outbox.enqueue("whatsapp", "answered", NUMBER, idempotency_key="answered:nh",
+                           body_text="Pengaduan Anda sudah dijawab.", complaint_id=cid)
+        assert send_outbox()["dead"] == 1
+        assert _notices() == sorted((u.id, "whatsapp_window_closed", cid) for u in registrars)
