@@ -1,18 +1,20 @@
 """When a WhatsApp reply cannot go (the template failed, or nobody holds the complaint),
-staff are told, through the real twilio client and the stand-in API, on SQLite and
-PostgreSQL."""
+staff are told; a keyword-only message reopens the window. Through the real twilio client
+and the stand-in API, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
 from complaints.extensions import db
 from complaints.inbox.models import Notification
+from complaints.messaging import window
+from complaints.messaging.models import InboundMessage
 from complaints.notifications import outbox
 from complaints.notifications.jobs import send_outbox
 from complaints.notifications.models import OutboxMessage, OutStatus
@@ -142,3 +144,35 @@ def test_without_a_holder_the_notice_goes_to_the_registrars(backend, tmp_path, s
                            body_text="Pengaduan Anda sudah dijawab.", complaint_id=cid)
         assert send_outbox()["dead"] == 1
         assert _notices() == sorted((u.id, "whatsapp_window_closed", cid) for u in registrars)
+
+
+@pytest.mark.parametrize("body", ["BARU", ""])
+def test_a_keyword_alone_reopens_the_window_and_releases_the_held_reply(
+        backend, tmp_path, standin, moment, body):
+    with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
+            app.app_context():
+        client = app.test_client()
+        cid = _complaint(client, app)
+        moment(timedelta(days=2))
+        row = _reply(cid, "Jawaban tertahan.")
+        assert send_outbox()["held"] == 1
+        events_before = _events(cid)
+        moment(timedelta(hours=1))
+        response = post_signed(client, MESSAGES, sms("SMkw1", sender=WA, body=body))
+        assert response.status_code == 200 and b"<Message>" in response.data  # the hint
+        assert db.session.scalar(select(func.count(Complaint.id))) == 1  # nothing filed
+        assert _events(cid) == events_before  # no complainant_message
+        kept = db.session.scalar(select(InboundMessage).where(
+            InboundMessage.message_sid == "SMkw1"))
+        assert kept.complaint_id is None and not kept.created_complaint
+        assert window.last_inbound_at(NUMBER) == clock.now()
+        before = len(standin.requests)
+        assert send_outbox()["sent"] == 1
+        (sent,) = [r.form for r in standin.requests[before:]]
+        assert "Jawaban tertahan." in sent["Body"] and "ContentSid" not in sent
+        assert _status(row.id) == OutStatus.SENT
+        # Twilio delivering the same webhook again changes nothing.
+        assert post_signed(client, MESSAGES, sms("SMkw1", sender=WA, body=body)) \
+            .status_code == 200
+        assert db.session.scalar(select(func.count(InboundMessage.id)).where(
+            InboundMessage.message_sid == "SMkw1")) == 1
