@@ -17,6 +17,10 @@ TEXTS = {
         "The WhatsApp reply to complaint %(number)s could not be sent: more than 24 hours "
         "passed since the complainant's last message and no template or SMS is set up. "
         "Please reach them another way (telephone, letter)."),
+    "whatsapp_template_failed": _l(
+        "The WhatsApp reply to complaint %(number)s could not be sent: more than 24 hours "
+        "passed since the complainant's last message and the WhatsApp template asking them "
+        "to write was not delivered. Please reach them another way (telephone, letter)."),
 }
 
 

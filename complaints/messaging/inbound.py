@@ -85,6 +85,7 @@ def receive(message: Inbound) -> Outcome:
     if not text.strip() and message.num_media:
         text = f"[{message.num_media} media]"  # a photo without words still counts
     if not text.strip():
+        _note_contact(message)
         return Outcome("empty", None, acks.render("keyword_only", language))
     open_id = None if keyword else (open_complaint_for(message.from_address)
                                     or awaited_complaint_for(message))
@@ -132,7 +133,19 @@ def awaited_complaint_for(message: Inbound) -> int | None:
         return None
 
 
-def _row(message: Inbound, complaint_id: int, created: bool) -> InboundMessage:
+def _note_contact(message: Inbound) -> None:
+    """Keep a WhatsApp message with nothing to file (no complaint): they wrote, so the
+    24-hour window opens (window.last_inbound_at reads these rows) and held replies go."""
+    if message.channel != Channel.WHATSAPP:
+        return
+    try:
+        with write_transaction():
+            _row(message, None, created=False)
+    except IntegrityError:
+        pass  # the same MessageSid at the same time (Twilio's retry): kept by the other
+
+
+def _row(message: Inbound, complaint_id: int | None, created: bool) -> InboundMessage:
     row = InboundMessage(
         message_sid=message.message_sid, channel=message.channel.value,
         from_number=message.from_address, body=message.body,

@@ -4,13 +4,16 @@ Inside the window (the complainant wrote within 24 hours) the message goes as fr
 Outside it, WhatsApp only takes an approved template: we send the template ("there is an
 answer to your complaint; reply to receive it") and hold the message until the person
 writes (inbound.py releases it). Without a template the text goes by SMS to the same
-number; with neither the message fails and the complaint's holder hears of it.
+number; with neither the message fails and the complaint's holder hears of it. A template
+that cannot be delivered gives up the replies it asked for, and staff hear of that too.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+
+from sqlalchemy import select
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -24,7 +27,7 @@ from complaints.messaging.twilio_sender import (
     status_callback_url,
 )
 from complaints.notifications import outbox
-from complaints.notifications.models import OutboxMessage, OutChannel
+from complaints.notifications.models import OutboxMessage, OutChannel, OutStatus
 from complaints.notifications.senders import HeldError, LogSender
 from complaints.tickets.models import Complaint
 from complaints.tickets.service import record_event
@@ -32,6 +35,9 @@ from complaints.tickets.service import record_event
 log = logging.getLogger(__name__)
 CLOSED = "outside WhatsApp's 24-hour window"
 NOTICE_KEY = "whatsapp_window_closed"
+# The template could not be delivered: the replies it asked for will never go.
+TEMPLATE_FAILED = "whatsapp_template_failed"
+TEMPLATE_SUFFIX = ":template"  # of the template's key: the held message's key + this
 
 
 class WhatsAppSender:
@@ -78,7 +84,7 @@ class WhatsAppSender:
         if outbox.held_for("whatsapp", envelope.recipient):
             return
         variables = {"1": _number_of(envelope.complaint_id)}
-        key = envelope.idempotency_key + ":template"
+        key = envelope.idempotency_key + TEMPLATE_SUFFIX
         sid = window.template_sid(self.config)
         if not self.twilio:
             self.log.send(replace(envelope, kind="template", idempotency_key=key, attempts=1,
@@ -86,8 +92,14 @@ class WhatsAppSender:
             return
         from complaints.messaging import twilio_client
 
-        twilio_client.send_template(self.config, phone.address("whatsapp", envelope.recipient),
-                                    sid, variables, key, status_callback_url(self.config))
+        try:
+            twilio_client.send_template(self.config,
+                                        phone.address("whatsapp", envelope.recipient), sid,
+                                        variables, key, status_callback_url(self.config))
+        except PermanentSendError as exc:
+            # Raised on: the outbox marks this message not delivered (dead, on the card).
+            _record(envelope, TEMPLATE_FAILED, f"{envelope.recipient}: {exc}", notify=True)
+            raise
 
     def close(self) -> None:
         """Nothing to close."""
@@ -113,13 +125,46 @@ def _record(envelope: outbox.Envelope, kind: str, note: str, *, to_sms: bool = F
                 return
             record_event(complaint, kind, from_value=envelope.kind,
                          to_value="sms" if to_sms else "whatsapp", note=note)
-            if notify and complaint.holder_id is not None:
-                from complaints.inbox.service import notify as notify_inbox
-
-                notify_inbox([complaint.holder_id], NOTICE_KEY, {"number": complaint.number},
-                             complaint_id=complaint.id)
+            if notify:
+                tell_staff(complaint, kind)
     except Exception:  # noqa: BLE001 - the message's own outcome must still be recorded
         log.exception("window outcome of outbox message %s not recorded", envelope.id)
+
+
+def tell_staff(complaint: Complaint, key: str) -> None:
+    """Put the "cannot send" notice in the inbox of who must reach the person another way."""
+    from complaints.inbox.service import notify as notify_inbox
+    from complaints.workflow.escalation import holder_or_registrars
+
+    # The deadline reminders' rule: an unrouted complaint is for the registrars who route it.
+    notify_inbox(holder_or_registrars(complaint), key, {"number": complaint.number},
+                 complaint_id=complaint.id)
+
+
+def template_undelivered(template_key: str, detail: str) -> int:
+    """Give up the replies a failed template asked for; return how many (caller's transaction).
+
+    One template asks for every held message of the number, so all of them are given up:
+    each is marked not delivered, and each complaint gets a card line and the staff notice.
+    """
+    recipient = db.session.scalar(select(OutboxMessage.recipient).where(
+        OutboxMessage.idempotency_key == template_key.removesuffix(TEMPLATE_SUFFIX)))
+    if recipient is None:
+        return 0
+    keys = db.session.scalars(select(OutboxMessage.idempotency_key).where(
+        OutboxMessage.channel == OutChannel.WHATSAPP, OutboxMessage.recipient == recipient,
+        OutboxMessage.status == OutStatus.HELD).order_by(OutboxMessage.id)).all()
+    complaints: dict[int, str] = {}
+    for key in keys:
+        row = outbox.mark_undelivered(key, None, f"WhatsApp template {detail}")
+        if row is not None and row.complaint_id is not None:
+            complaints.setdefault(row.complaint_id, row.kind)
+    for complaint_id, kind in complaints.items():
+        complaint = db.session.get_one(Complaint, complaint_id)
+        record_event(complaint, TEMPLATE_FAILED, from_value=kind, to_value="whatsapp",
+                     note=f"{recipient}: {detail}")
+        tell_staff(complaint, TEMPLATE_FAILED)
+    return len(keys)
 
 
 def whatsapp_sender_factory(config: dict) -> WhatsAppSender:

@@ -34,6 +34,8 @@ EVENT_TITLES = {
     "whatsapp_window_closed": _l("WhatsApp message not sent: more than 24 hours since the "
                                  "complainant's last message and no template or SMS is set "
                                  "up; use another channel (telephone, letter)"),
+    "whatsapp_template_failed": _l("WhatsApp template not delivered: the held messages will "
+                                   "not be sent; use another channel (telephone, letter)"),
     "acknowledgement_skipped": _l("Acknowledgement not sent"),
     "letter_created": _l("Reply letter numbered"),
     "letter_sent": _l("Reply letter dispatched"),
@@ -99,6 +101,7 @@ VALUE_READERS = {
     "delivery_held": (_message_kind, _out_channel),
     "delivery_fallback": (_message_kind, _out_channel),
     "whatsapp_window_closed": (_message_kind, _out_channel),
+    "whatsapp_template_failed": (_message_kind, _out_channel),
     "call_logged": (_call, None),
     "letter_sent": (_dispatch, _keep),
     "letter_created": (None, _keep),

@@ -30,12 +30,17 @@ def holders_of(position: Position, division_id: int | None = None) -> set[int]:
     return {a.user_id for a in db.session.scalars(query) if a.is_current(today)}
 
 
+def holder_or_registrars(complaint: Complaint) -> set[int]:
+    """Return who acts on a complaint now: its holder, else the registrars of the office."""
+    if complaint.holder_id is not None:
+        return {complaint.holder_id}
+    return holders_of(Position.REGISTRAR)  # not yet routed: the Secretariat triages
+
+
 def recipients(complaint: Complaint, kind: str) -> set[int]:
     """Return who is told: the holder before the due date; Kabid and Sekretaris after."""
     if kind == "reminder":
-        if complaint.holder_id is not None:
-            return {complaint.holder_id}
-        return holders_of(Position.REGISTRAR)  # not yet routed: the Secretariat triages
+        return holder_or_registrars(complaint)
     users = holders_of(Position.SEKRETARIS)
     if complaint.division_id is not None:
         users |= holders_of(Position.KABID, complaint.division_id)
