@@ -1,0 +1,113 @@
+"""The bench harness's own logic: ratios and verdicts, form parsing, bounded load, CPU.
+
+No benchmark runs here (that is `make bench`); these check that what it reports is right.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import client  # noqa: E402
+import report  # noqa: E402
+
+
+def _record(system: str, rnd: int, rate: float, metric: str = "submit", **more) -> dict:
+    return {"db": "sqlite", "metric": metric, "round": rnd, "system": system, "rate": rate,
+            "p50_ms": 1.0, "p95_ms": more.pop("p95", 1.0), "app_cpu_ms": 1.0,
+            "db_cpu_ms": None, **more}
+
+
+def test_the_ratio_is_the_median_of_per_round_ratios_not_a_ratio_of_medians():
+    records = [_record("ours", 1, 10), _record("limit", 1, 100),
+               _record("ours", 2, 50), _record("limit", 2, 100),
+               _record("ours", 3, 90), _record("limit", 3, 100),
+               _record("ours", 4, 95)]  # a round the limit did not finish: left out
+    assert report.ratio(records, "sqlite", "submit", "rate", "limit") == pytest.approx(0.5)
+    assert report.median(records, "sqlite", "submit", "ours", "rate") == pytest.approx(70)
+    assert report.ratio(records, "sqlite", "submit", "rate", "helpdesk") is None
+
+
+def test_the_targets_are_judged_as_the_issue_states_them():
+    records = [_record("ours", 1, 50), _record("limit", 1, 100), _record("helpdesk", 1, 20),
+               _record("ours", 1, 0, "list@1000", p95=3.0),
+               _record("limit", 1, 0, "list@1000", p95=1.0)]
+    lines = report.targets(records, (1000,))
+    assert lines == ["- sqlite: submissions ≥ 0.5× the limit: 0.50× — MET",
+                     "- sqlite: submissions ≥ 3× django-helpdesk: 2.50× — MISSED",
+                     "- sqlite: list p95 at 1,000 ≤ 3× the limit: 3.00× — MET"]
+    assert report.targets([_record("ours", 1, 5)], (1000,))[0].endswith("not measured")
+
+
+def test_the_table_shows_medians_ratios_and_skips_measures_nobody_has():
+    records = [_record("ours", 1, 50, driver_cpu_ms=1.5), _record("limit", 1, 100,
+               driver_cpu_ms=0.5), _record("helpdesk", 1, 25, driver_cpu_ms=1.5)]
+    lines = report.table(records)
+    assert "| sqlite | submit | submissions/s | 50.0 | 100.0 | 25.0 | 0.50 | 2.00 |" in lines
+    assert "| sqlite | submit | load driver CPU ms/op | 1.50 | 0.50 | 1.50 | 3.00 | 1.00 |" in lines
+    assert not any("DB CPU" in line for line in lines)  # SQLite: no database process
+
+
+PAGE = """<form method="get"><input name="q" value="search"></form>
+<form method="post" action="/send">
+  <input type="hidden" name="csrf_token" value="tok&amp;en">
+  <input name="complainant_name" value="">
+  <input type="radio" name="kind" value="pengaduan" checked>
+  <input type="radio" name="kind" value="saran">
+  <input type="checkbox" name="consent" value="y"><input type="file" name="files">
+  <select name="service_id"><option value="None">Not sure</option>
+    <option selected value="7">X</option></select>
+  <select name="weight"><option value="ringan">r</option><option value="berat">b</option></select>
+  <textarea name="body">Kept text</textarea><button type="submit" name="go">Send</button>
+</form>"""
+
+
+def test_a_form_is_read_as_a_browser_would_send_it():
+    fields, action = client.parse_form(PAGE, "body")
+    assert action == "/send"
+    assert fields == {"csrf_token": "tok&en", "complainant_name": "", "kind": "pengaduan",
+                      "service_id": "7", "weight": "ringan", "body": "Kept text"}
+    with pytest.raises(RuntimeError, match="no POST form"):
+        client.parse_form(PAGE, "q")  # the GET form is not a submission
+
+
+def test_the_load_is_bounded_by_count_and_by_time():
+    calls = []
+    lock = threading.Lock()
+
+    def make_task():
+        def task():
+            with lock:
+                calls.append(1)
+                refused = len(calls) % 3 == 0
+            if refused:
+                raise ValueError("refused")
+        return task
+
+    done = client.run_load(make_task, 30, 10.0, 4)
+    assert len(calls) == 30 and len(done.latencies) == 20 and len(done.errors) == 10
+    assert done.errors[0] == "ValueError: refused" and done.rate > 0
+
+    def make_slow():
+        return lambda: time.sleep(0.05)
+
+    began = time.monotonic()
+    slow = client.run_load(make_slow, 10_000, 0.3, 2)
+    assert time.monotonic() - began < 5 and 0 < len(slow.latencies) < 100
+
+
+def test_cpu_is_read_from_proc_for_the_process_tree():
+    before = client.cpu_ms([os.getpid()])
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:
+        pass
+    assert client.cpu_ms([os.getpid()]) - before >= 100  # tick granularity: 10 ms
+    assert client.cpu_ms([2**22 + 12345]) == 0  # a process that does not exist
