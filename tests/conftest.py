@@ -141,6 +141,16 @@ def app(backend, tmp_path):
 
 
 @pytest.fixture
+def standin():
+    """A local stand-in for Twilio's REST API, for the real twilio library to talk to."""
+    from tests.support.twilio_standin import StandIn
+
+    server = StandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def ctx(app):
     """An app context for code that uses the database directly."""
     with app.app_context():

@@ -16,16 +16,8 @@ from complaints.workflow.models import ReplyProof
 from complaints.workflow.rules import ProofKind
 from tests.integration.helpers import kinds, office, outbox_rows, to_handling
 from tests.messaging.helpers import MESSAGES, STATUS, post_signed, sign, sms, twilio_app
-from tests.support.twilio_standin import StandIn
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
-
-
-@pytest.fixture
-def standin():
-    server = StandIn().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from twilio.request_validator import RequestValidator
 
@@ -14,6 +15,7 @@ TOKEN = "twilio-auth-token-for-tests"
 PUBLIC = "https://pengaduan.example.id"
 MESSAGES = "/webhooks/twilio/messages"
 STATUS = "/webhooks/twilio/status"
+START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Pekanbaru: no quiet hours
 
 
 @contextmanager

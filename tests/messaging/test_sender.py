@@ -9,16 +9,8 @@ import pytest
 
 from complaints.messaging import twilio_sender
 from complaints.messaging.twilio_sender import PermanentSendError, TransientSendError
-from tests.support.twilio_standin import StandIn
 
 ACCOUNT = "AC" + "1" * 32
-
-
-@pytest.fixture
-def standin():
-    server = StandIn().start()
-    yield server
-    server.stop()
 
 
 def config(tmp_path, standin=None, **overrides):

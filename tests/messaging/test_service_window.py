@@ -4,9 +4,8 @@ on SQLite and PostgreSQL: free text, template and hold, SMS fallback, failure, 6
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from complaints.core import clock
@@ -18,32 +17,18 @@ from complaints.tickets.models import Complaint, ComplaintEvent, Status
 from complaints.workflow import handling
 from tests.factories import Factory
 from tests.integration.helpers import office, to_handling
-from tests.messaging.helpers import MESSAGES, STATUS, post_signed, sign, sms, twilio_app
-from tests.support.twilio_standin import StandIn
+from tests.messaging.helpers import (
+    MESSAGES,
+    STATUS,
+    post_signed,
+    sign,
+    sms,
+    twilio_app,
+)
 
 NUMBER = "+6281234567890"
 WA = "whatsapp:" + NUMBER
 TEMPLATE = "HX" + "a" * 32
-START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Pekanbaru: no quiet hours
-
-
-@pytest.fixture
-def standin():
-    server = StandIn().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def moment():
-    state = {"now": START}
-    clock.set_now(lambda: state["now"])
-
-    def move(delta: timedelta) -> None:
-        state["now"] = state["now"] + delta
-
-    yield move
-    clock.set_now(None)
 
 
 def _app(backend, tmp_path, standin, **overrides):

@@ -23,7 +23,6 @@ from tests.factories import Factory
 from tests.messaging.helpers import MESSAGES, STATUS, post_signed, sign, sms
 from tests.messaging.test_service_window import (
     NUMBER,
-    START,
     TEMPLATE,
     WA,
     _app,
@@ -31,26 +30,6 @@ from tests.messaging.test_service_window import (
     _events,
     _reply,
 )
-from tests.support.twilio_standin import StandIn
-
-
-@pytest.fixture
-def standin():
-    server = StandIn().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def moment():
-    state = {"now": START}
-    clock.set_now(lambda: state["now"])
-
-    def move(delta: timedelta) -> None:
-        state["now"] = state["now"] + delta
-
-    yield move
-    clock.set_now(None)
 
 
 def _notices() -> list[tuple[int, str, int | None]]:
