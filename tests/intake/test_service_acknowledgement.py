@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -18,6 +18,7 @@ from complaints.intake.service import IntakeRecord, create_complaint
 from complaints.notifications import service as notifications
 from complaints.notifications.models import ComplaintLanguage, OutboxMessage
 from complaints.tickets.models import Channel, Complaint, ComplaintEvent
+from tests.support.statements import recorded
 
 NOW = datetime(2026, 11, 18, 3, 0, tzinfo=UTC)  # a Wednesday, 10:00 WIB
 COMPARED = ("channel", "kind", "recipient", "recipient_name", "language", "headers",
@@ -104,18 +105,10 @@ def test_an_unknown_language_falls_back_to_the_office_default(ctx):
 
 def test_an_acknowledged_complaint_costs_few_statements(ctx):
     create_complaint(_record())  # the counter row of the year exists from here on
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()).lower())
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        with ctx.app_context():  # as a request: nothing cached in g yet
-            create_complaint(_record(acknowledge=True, language="id",
-                                     complainant_email="hemat@contoh.id"))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    with recorded(db.engine) as sent, ctx.app_context():  # as a request: g is empty
+        create_complaint(_record(acknowledge=True, language="id",
+                                 complainant_email="hemat@contoh.id"))
+    statements = [s.lower() for s in sent]
     touching = [s for s in statements if not s.startswith("begin")]
     # number, days off, complaint, its created event, the daily-cap count, language, message
     assert len(touching) == 7, statements

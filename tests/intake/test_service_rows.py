@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from complaints.core import clock
 from complaints.core.db import write_transaction
@@ -36,6 +36,7 @@ from complaints.tickets.service import apply_changes, load_for_update
 from complaints.workflow.calendar_service import work_calendar
 from complaints.workflow.deadline_service import settings
 from complaints.workflow.deadlines import ComplaintFacts, due_dates, next_due
+from tests.support.statements import recorded
 
 NOW = datetime(2026, 11, 18, 3, 0, tzinfo=UTC)  # a Wednesday, 10:00 WIB
 NIGHT = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)  # 23:00 WIB: SMS quiet hours
@@ -253,18 +254,9 @@ def test_the_version_counter_starts_at_one_and_moves_with_orm_changes(ctx):
 
 
 def _statements(ctx, record: IntakeRecord) -> list[str]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()).lower())
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        with ctx.app_context():  # as a request: nothing cached in g yet
-            create_complaint(record)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return [s for s in statements if not s.startswith("begin")]
+    with recorded(db.engine) as statements, ctx.app_context():  # as a request: g is empty
+        create_complaint(record)
+    return [s.lower() for s in statements if not s.lower().startswith("begin")]
 
 
 def test_a_complaint_costs_its_inserts_and_no_select_of_its_own(ctx):

@@ -15,6 +15,7 @@ from complaints.intake.service import IntakeError, IntakeRecord
 from complaints.public import quota, service
 from complaints.tickets.models import Channel, Complaint
 from tests.public.test_views import form
+from tests.support.statements import recorded
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
@@ -97,19 +98,11 @@ def test_a_failed_or_refused_submission_counts_nothing(ctx):
 
 
 def test_the_hit_is_one_statement_in_the_complaints_transaction(ctx):
-    seen: list[str] = []
-
-    def spy(conn, cursor, statement, *args):
-        if "rate_limit_counter" in statement:
-            seen.append(statement.split()[0])
-        elif statement.startswith("INSERT INTO complaint "):
-            seen.append("complaint")
-
-    event.listen(db.engine, "before_cursor_execute", spy)
-    try:
+    with recorded(db.engine) as statements:
         service.submit(record(), quota=counters())
-    finally:
-        event.remove(db.engine, "before_cursor_execute", spy)
+    seen = [s.split()[0] if "rate_limit_counter" in s else "complaint"
+            for s in statements
+            if "rate_limit_counter" in s or s.startswith("INSERT INTO complaint ")]
     assert seen == ["INSERT", "complaint"]
 
 

@@ -7,13 +7,13 @@ import re
 import sqlite3
 
 import pytest
-from sqlalchemy import event
 
 from complaints.extensions import db
 from complaints.public.models import Rating
 from complaints.tickets.models import Attachment, Channel, Complaint, ComplaintEvent, Status
 from complaints.tickets.service import apply_changes, record_event
 from tests.conftest import make_app
+from tests.support.statements import recorded
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n"
@@ -113,21 +113,8 @@ def test_a_submission_reads_nothing_of_the_complaint_after_its_commit(app, clien
     """The receipt and tracking session are filled from values read before the commit."""
     with app.app_context():
         engine = db.engine
-    seen: list[str] = []
-
-    def statement(conn, cursor, text, *args):
-        seen.append(" ".join(text.split()))
-
-    def commit(conn):
-        seen.append("COMMIT")
-
-    event.listen(engine, "before_cursor_execute", statement)
-    event.listen(engine, "commit", commit)
-    try:
+    with recorded(engine, commits=True) as seen:
         response = client.post("/adukan", data=form())
-    finally:
-        event.remove(engine, "before_cursor_execute", statement)
-        event.remove(engine, "commit", commit)
     assert response.status_code == 302 and response.headers["Location"] == "/tanda-terima"
     inserted = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO complaint "))
     committed = seen.index("COMMIT", inserted)

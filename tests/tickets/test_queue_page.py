@@ -10,7 +10,7 @@ from flask import session
 from flask_babel import format_date, format_datetime, refresh, to_user_timezone
 from flask_login import login_user
 from markupsafe import escape
-from sqlalchemy import event, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from complaints.accounts.models import AuditLog, Division, User
@@ -21,6 +21,7 @@ from complaints.extensions import db
 from complaints.intake import catalog
 from complaints.tickets import queries, queue_page, service
 from complaints.tickets.models import Complaint, ComplaintType, Confidentiality, Service
+from tests.support.statements import recorded
 
 pytestmark = pytest.mark.both_db
 
@@ -72,16 +73,10 @@ def test_page_reads_with_a_constant_number_of_statements(app, ctx, factory):
             login_user(viewer)
             flt = queries.parse_filter(MultiDict({"view": "all"}))
             viewer.assignments  # noqa: B018 - loaded with the user in a request
-
-            def count(conn, cursor, statement, *args, _seen=statements):
-                _seen.append(statement)
-
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
+            with recorded(db.engine) as seen:
                 page = queue_page.load_page(flt, viewer, 50)
                 queue_page.filter_choices("id")
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
+            statements.extend(seen)
         assert page.count == total
         counts.append(len(statements))
     assert counts == [2, 2]  # the rows, the filter lists: nothing per row

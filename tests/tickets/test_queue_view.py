@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.support.statements import recorded
+
 
 def test_queue_shows_each_complaint_with_its_status_badge(client, auth, factory):
     auth.login_as("registrar")
@@ -16,7 +18,7 @@ def test_queue_shows_each_complaint_with_its_status_badge(client, auth, factory)
 
 
 def test_queue_page_reads_the_rows_once_and_audits_identity_views(app, client, auth, factory):
-    from sqlalchemy import event, select
+    from sqlalchemy import select
 
     from complaints.accounts.models import AuditLog
     from complaints.extensions import db
@@ -26,18 +28,10 @@ def test_queue_page_reads_the_rows_once_and_audits_identity_views(app, client, a
     for i in range(30):
         factory.complaint(confidentiality=Confidentiality.ANONIM if i % 3 == 0
                           else Confidentiality.BIASA)
-    statements = []
     with app.app_context():
         engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded(engine) as statements:
         assert client.get("/staff/queue?view=all").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     complaint_selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")
                          and re.search(r"FROM complaint\b", s)]
     assert len(complaint_selects) == 1, complaint_selects  # no row reloaded one by one
