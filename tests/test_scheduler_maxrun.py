@@ -74,3 +74,17 @@ def test_the_scheduler_process_exits_when_a_job_hangs_past_its_maximum(app, tmp_
         assert run.status == "abandoned"
         assert run.error == "ran longer than its maximum of 1 s"
         db.session.remove()
+
+
+@pytest.mark.parametrize(("second_status", "runs", "status"), [(0, 2, 0), (3, 2, 3)])
+def test_make_runs_wrapper_restarts_the_scheduler_only_after_a_hung_job(
+        tmp_path, second_status, runs, status):
+    count = tmp_path / "runs"
+    # The fake scheduler exits 75 (a job hung) the first time, then second_status.
+    fake = (f'echo run >> "{count}"; [ "$(wc -l < "{count}")" -ge 2 ] && exit {second_status};'
+            " exit 75")
+    proc = subprocess.run([str(ROOT / "scripts" / "run_scheduler.sh"), "sh", "-c", fake],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == status
+    assert len(count.read_text().splitlines()) == runs
+    assert "status 75" in proc.stderr
