@@ -20,8 +20,8 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
 	@echo "Serving on http://127.0.0.1:$(PORT); the scheduler runs beside it (log: instance/scheduler.log)"
-	@log="$${INSTANCE_PATH:-instance}/scheduler.log"; $(BIN)/flask scheduler run > "$$log" 2>&1 & sched=$$!; \
-	  trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
+	@log="$${INSTANCE_PATH:-instance}/scheduler.log"; scripts/run_scheduler.sh $(BIN)/flask scheduler run > "$$log" 2>&1 & sched=$$!; \
+	  trap 'kill $$sched 2>/dev/null; wait $$sched' EXIT INT TERM; \
 	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: install

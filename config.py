@@ -212,6 +212,10 @@ class Config:
     SCHEDULER_STALE_AFTER_SECONDS = env_int("SCHEDULER_STALE_AFTER_SECONDS", 300)
     SCHEDULER_STALE_AFTER = env_seconds_by_name("SCHEDULER_STALE_AFTER")  # per job
     SCHEDULER_RECOVER_SECONDS = env_int("SCHEDULER_RECOVER_SECONDS", 60)
+    # A run longer than its maximum (a hung call) is abandoned and the scheduler exits to
+    # be restarted; jobs that run long have their own maximum (0: no maximum).
+    SCHEDULER_MAX_RUN_SECONDS = env_int("SCHEDULER_MAX_RUN_SECONDS", 1800)
+    SCHEDULER_MAX_RUN = env_seconds_by_name("SCHEDULER_MAX_RUN")  # per job
 
 
 class DevelopmentConfig(Config):

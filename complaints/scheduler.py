@@ -4,7 +4,10 @@ The scheduler starts only from `flask scheduler run`, never in create_app: each 
 worker would otherwise start its own copy. Each run claims its time slot by inserting
 (job, slot, attempt) into job_run, whose unique key makes a second scheduler process (or
 a second claim of the same slot) skip it, on SQLite and PostgreSQL alike. A run left
-"running" by a crash is abandoned and its slot runs again (see scheduler_runs).
+"running" by a crash is abandoned and its slot runs again (see scheduler_runs). A run
+that hangs past its job's maximum run time is abandoned too, and the process exits with
+EXIT_OVERTIME: Python cannot stop the stuck thread, so the supervisor restarts the
+scheduler, whose recovery runs the slot again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import signal
 import threading
 import traceback
@@ -30,6 +34,8 @@ log = logging.getLogger("complaints.scheduler")
 # Slots are counted from this instant, so every process agrees on them (midnight UTC is
 # 07:00 WIB, before the office opens: daily jobs run then).
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+# The exit status when a job hung past its maximum (EX_TEMPFAIL: restart and try again).
+EXIT_OVERTIME = 75
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,9 @@ class Job:
     # How long a running row may go without heartbeat before it counts as abandoned
     # (None: SCHEDULER_STALE_AFTER_SECONDS; SCHEDULER_STALE_AFTER overrides per job).
     stale_after: timedelta | None = None
+    # The longest a run may take (None: SCHEDULER_MAX_RUN_SECONDS; SCHEDULER_MAX_RUN
+    # overrides per job). Past it the run is abandoned and the scheduler restarts.
+    max_run: timedelta | None = None
 
     def function(self):
         """Return the job's function (imported on first use)."""
@@ -54,7 +63,8 @@ JOBS: tuple[Job, ...] = (
     Job("escalate", "complaints.workflow.jobs:escalate", timedelta(minutes=15),
         "Remind holders before due dates; tell Kepala Bidang and Sekretaris when overdue"),
     Job("refresh_due_dates", "complaints.workflow.jobs:refresh_due_dates", timedelta(days=1),
-        "Recompute due dates of open complaints (holiday data or settings changed)"),
+        "Recompute due dates of open complaints (holiday data or settings changed)",
+        max_run=timedelta(hours=2)),  # every open complaint, once a day
     Job("send_outbox", "complaints.notifications.jobs:send_outbox", timedelta(seconds=60),
         "Send due outbox messages (email, SMS, WhatsApp), retrying with backoff"),
     Job("poll_imap", "complaints.mail.jobs:poll_imap", timedelta(seconds=120),
@@ -62,10 +72,12 @@ JOBS: tuple[Job, ...] = (
     Job("purge_held_uploads", "complaints.public.jobs:purge_held_uploads", timedelta(hours=1),
         "Delete files held for a public form that was never submitted"),
     Job("sweep_orphan_files", "complaints.tickets.jobs:sweep_orphan_files", timedelta(hours=6),
-        "Delete attachment files without a row (left by a crash), after a grace period"),
+        "Delete attachment files without a row (left by a crash), after a grace period",
+        max_run=timedelta(hours=2)),  # walks the whole upload folder
     Job("compile_monthly_report", "complaints.reports.jobs:compile_previous_month",
         timedelta(days=1),
-        "On the first working day of a month, compile last month's report draft"),
+        "On the first working day of a month, compile last month's report draft",
+        max_run=timedelta(hours=2)),  # a month of complaints and its PDF
 )
 
 
@@ -92,6 +104,30 @@ def stale_limit(job: Job) -> timedelta:
     return job.stale_after or timedelta(seconds=config["SCHEDULER_STALE_AFTER_SECONDS"])
 
 
+def max_run_limit(job: Job) -> timedelta | None:
+    """Return the longest the job may run (app config; None when the setting is 0)."""
+    config = current_app.config
+    seconds = config["SCHEDULER_MAX_RUN"].get(job.name)
+    if seconds is None and job.max_run is not None:
+        return job.max_run
+    if seconds is None:
+        seconds = config["SCHEDULER_MAX_RUN_SECONDS"]
+    return timedelta(seconds=seconds) if seconds > 0 else None
+
+
+def exit_process(status: int) -> None:
+    """End the process now: the hung thread cannot be stopped, so nothing may wait for it."""
+    logging.shutdown()  # flush the log first
+    os._exit(status)
+
+
+def _overtime(job: Job, slot: datetime, reason: str) -> None:
+    """Log the hung run once and exit, so that the supervisor restarts the scheduler."""
+    log.error("job %s: slot %s %s; abandoned, the scheduler exits (status %s) to be "
+              "restarted", job.name, slot.isoformat(), reason, EXIT_OVERTIME)
+    exit_process(EXIT_OVERTIME)
+
+
 def run_job(app: Flask, job: Job, manual: bool = False) -> str:
     """Run the job for the current slot unless it ran; return "ok", "failed" or "skipped"."""
     with app.app_context():
@@ -103,8 +139,9 @@ def run_job(app: Flask, job: Job, manual: bool = False) -> str:
                 log.info("job %s: slot %s already run, skipped", job.name, slot.isoformat())
                 return "skipped"
             error = None
-            with scheduler_runs.Heartbeat(app, run_id,
-                                          app.config["SCHEDULER_HEARTBEAT_SECONDS"]):
+            with scheduler_runs.Heartbeat(
+                    app, run_id, app.config["SCHEDULER_HEARTBEAT_SECONDS"], max_run_limit(job),
+                    lambda reason: _overtime(job, slot, reason)):
                 try:
                     result = job.function()()
                     log.info("job %s: slot %s done (%s)", job.name, slot.isoformat(), result)

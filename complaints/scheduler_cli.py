@@ -35,7 +35,8 @@ def jobs_list():
         click.echo(f"{job.name:<20} every {str(job.every):<16} {state:<34} {job.description}")
     abandoned = scheduler.abandoned_runs()
     if abandoned:
-        click.echo("\nAbandoned runs (left running by a dead process; latest first):")
+        click.echo("\nAbandoned runs (a dead process, or past the job's maximum run time; "
+                   "latest first):")
     for run in abandoned:
         click.echo(f"  {run.name} slot {run.scheduled_for:%Y-%m-%d %H:%M} UTC "
                    f"attempt {run.attempt}: {(run.error or '').partition(chr(10))[0]}")

@@ -5,6 +5,9 @@ lets one process win. While the job runs a thread refreshes heartbeat_at. A "run
 row whose heartbeat is older than the job's limit, or whose process on this host is
 gone, was left by a crash (process killed, machine restarted): it is marked
 "abandoned" with the reason and the slot may be claimed again as the next attempt.
+A run that hangs inside a live process would keep beating for ever: the heartbeat
+thread also watches the job's maximum run time, and past it marks the run abandoned
+and calls back (the scheduler then exits so that its supervisor restarts it).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import logging
 import os
 import socket
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask
@@ -49,6 +54,23 @@ def abandon_reason(run: JobRun, now: datetime, limit: timedelta, host: str = HOS
         return (f"no heartbeat from process {run.pid} on {run.host} since "
                 f"{beat:%Y-%m-%d %H:%M:%S} UTC (limit {int(limit.total_seconds())} s)")
     return None
+
+
+def overtime_reason(elapsed: timedelta, limit: timedelta | None) -> str | None:
+    """Return why a run that has lasted `elapsed` must stop counting as alive, or None."""
+    if limit is None or elapsed <= limit:
+        return None
+    return f"ran longer than its maximum of {int(limit.total_seconds())} s"
+
+
+def time_out(run_id: int, reason: str) -> bool:
+    """Mark a running run abandoned for running too long; return whether it was running."""
+    with write_transaction():
+        result = db.session.execute(
+            update(JobRun).where(JobRun.id == run_id, JobRun.status == "running")
+            .values(status="abandoned", finished_at=clock.now(), error=reason)
+            .execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _mark_abandoned(run: JobRun, reason: str, now: datetime) -> bool:
@@ -137,16 +159,24 @@ def slot_abandoned(name: str, slot: datetime) -> bool:
 
 
 class Heartbeat:
-    """A thread refreshing the run's heartbeat_at every `every` seconds until stopped."""
+    """A thread refreshing the run's heartbeat_at every `every` seconds until stopped.
 
-    def __init__(self, app: Flask, run_id: int, every: float):
+    With `max_run` it also watches the run's length: past it the run is marked abandoned
+    and `on_overtime(reason)` is called in this thread (the job's own thread is stuck).
+    """
+
+    def __init__(self, app: Flask, run_id: int, every: float, max_run: timedelta | None = None,
+                 on_overtime: Callable[[str], None] | None = None):
         self.app, self.run_id, self.every = app, run_id, every
+        self.max_run, self.on_overtime = max_run, on_overtime
+        self._started = time.monotonic()  # the real elapsed time, whatever the clock says
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}",
                                         daemon=True)
 
     def __enter__(self) -> Heartbeat:
-        if self.every > 0:
+        self._started = time.monotonic()
+        if self.every > 0 or self.max_run is not None:
             self._thread.start()
         return self
 
@@ -155,15 +185,44 @@ class Heartbeat:
         if self._thread.is_alive():
             self._thread.join()
 
+    def _elapsed(self) -> timedelta:
+        return timedelta(seconds=time.monotonic() - self._started)
+
+    def _wait(self) -> float | None:
+        """Return how long to sleep until the next beat or the maximum, None for ever."""
+        waits = [self.every] if self.every > 0 else []
+        if self.max_run is not None:
+            left = (self.max_run - self._elapsed()).total_seconds()
+            waits.append(max(left, 0) + 0.01)  # wake just past the maximum, not at it
+        return min(waits) if waits else None
+
     def _beat(self) -> None:
-        while not self._stop.wait(self.every):
-            with self.app.app_context():
-                try:
-                    self.beat_once()
-                except SQLAlchemyError:  # a busy database: the next beat tries again
-                    log.warning("job run %s: heartbeat failed", self.run_id, exc_info=True)
-                finally:
-                    db.session.remove()
+        while not self._stop.wait(self._wait()):
+            reason = overtime_reason(self._elapsed(), self.max_run)
+            if reason:
+                self._time_out(reason)
+                return
+            if self.every > 0:
+                with self.app.app_context():
+                    try:
+                        self.beat_once()
+                    except SQLAlchemyError:  # a busy database: the next beat tries again
+                        log.warning("job run %s: heartbeat failed", self.run_id, exc_info=True)
+                    finally:
+                        db.session.remove()
+
+    def _time_out(self, reason: str) -> None:
+        """Stop vouching for the run; the callback runs even when the database fails."""
+        with self.app.app_context():
+            try:
+                time_out(self.run_id, reason)
+            except SQLAlchemyError:  # on restart the run is abandoned as its process is gone
+                log.warning("job run %s: could not mark it timed out", self.run_id,
+                            exc_info=True)
+            finally:
+                db.session.remove()
+        if self.on_overtime is not None:
+            self.on_overtime(reason)
 
     def beat_once(self) -> None:
         """Write one heartbeat (warns when the run was meanwhile declared abandoned)."""

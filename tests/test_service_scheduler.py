@@ -186,3 +186,37 @@ def test_flask_jobs_list_shows_abandoned_runs(app, runner):
     assert "abandoned at 2026-11-23 03:00 UTC" in listing.output
     assert "Abandoned runs" in listing.output
     assert "escalate slot 2026-11-23 03:00 UTC attempt 0: no heartbeat" in listing.output
+
+
+RELEASE = threading.Event()
+
+
+def stuck() -> str:
+    """A job body that hangs until the test releases it (a stuck network call)."""
+    RELEASE.wait(timeout=60)
+    return "late"
+
+
+def test_a_run_past_its_maximum_is_abandoned_and_its_slot_runs_again(app, monkeypatch):
+    RELEASE.clear()
+    exits: list[int] = []
+
+    def exit_process(status: int) -> None:  # the real one ends the process
+        exits.append(status)
+        RELEASE.set()
+
+    monkeypatch.setattr(scheduler, "exit_process", exit_process)
+    app.config["SCHEDULER_HEARTBEAT_SECONDS"] = 30  # no beat in time: the maximum decides
+    app.config["SCHEDULER_MAX_RUN"] = {"count": 1}
+    clock.set_now(T0 + timedelta(minutes=1))
+    hung = scheduler.Job("count", "tests.test_service_scheduler:stuck", timedelta(minutes=15), "")
+    scheduler.run_job(app, hung)  # returns once the watchdog released the body
+    assert exits == [scheduler.EXIT_OVERTIME]
+    (run,) = _runs(app)
+    assert (run.attempt, run.status) == (0, "abandoned")
+    assert run.error.startswith("ran longer than its maximum of 1 s")
+    assert "(the run ended later: ok)" in run.error  # finish() keeps the status, adds a note
+    assert run.finished_at == T0 + timedelta(minutes=1)
+    assert scheduler.run_job(app, _job()) == "ok"  # the next attempt of the same slot
+    assert [(r.attempt, r.status) for r in _runs(app)] == [(0, "abandoned"), (1, "ok")]
+    assert scheduler.run_job(app, _job()) == "skipped"

@@ -16,8 +16,9 @@ RUN_STATUSES = ("running", "ok", "failed", "abandoned")
 class JobRun(Model):
     """One attempt at a periodic job's time slot; a second claim of the attempt fails.
 
-    A slot normally has one attempt (0). An attempt whose process died is marked
-    "abandoned" and the slot may be claimed again as the next attempt.
+    A slot normally has one attempt (0). An attempt whose process died, or that ran past
+    its job's maximum, is marked "abandoned" and the slot may be claimed again as the next
+    attempt.
     """
 
     __tablename__ = "job_run"

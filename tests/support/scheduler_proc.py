@@ -1,10 +1,11 @@
 """A scheduler process for tests: the real scheduler, an injected clock read from a file.
 
 python -m tests.support.scheduler_proc --db URL --clock-file F --count-file C
-    [--poll SECONDS] [--log FILE]
+    [--poll SECONDS] [--log FILE] [--hang-max SECONDS]
 
 The clock file holds an ISO datetime the test moves; the extra job "count" appends one
 line per run to the count file, so the test sees how often a job body really ran.
+With --hang-max the only job is "hang", which hangs past that maximum run time.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def main() -> None:
     parser.add_argument("--count-file", required=True)
     parser.add_argument("--poll", type=float, default=None)
     parser.add_argument("--log", default=None)
+    parser.add_argument("--hang-max", type=int, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, filename=args.log,
-                        format=f"{os.getpid()} %(name)s %(message)s")
+                        format=f"{os.getpid()} %(levelname)s %(name)s %(message)s")
     os.environ["SCHEDULER_TEST_COUNT_FILE"] = args.count_file
     clock_file = Path(args.clock_file)
     clock.set_now(lambda: datetime.fromisoformat(clock_file.read_text().strip()))
@@ -48,7 +50,11 @@ def main() -> None:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": args.db,
                                  "INSTANCE_DIR": str(folder / "instance"),
                                  "UPLOAD_DIR": str(folder / "uploads")})
-    run_scheduler(app, (*JOBS, COUNT_JOB), poll_seconds=args.poll)
+    jobs = (*JOBS, COUNT_JOB)
+    if args.hang_max is not None:
+        jobs = (Job("hang", "tests.support.hanging_run:hang", timedelta(minutes=15),
+                    "test job: hangs", max_run=timedelta(seconds=args.hang_max)),)
+    run_scheduler(app, jobs, poll_seconds=args.poll)
 
 
 if __name__ == "__main__":
