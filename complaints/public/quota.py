@@ -22,6 +22,7 @@ import hmac
 import math
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -75,6 +76,10 @@ class QuotaExceeded(TooManyRequests):
     def __init__(self, windows: list[Window]):
         super().__init__(description=str(windows[0].counter.limit))
         self.windows = windows
+
+    def retry_at(self) -> datetime:
+        """Return when every full window has ended (the submission may be sent again)."""
+        return datetime.fromtimestamp(max(w.reset for w in self.windows), UTC)
 
 
 @lru_cache(maxsize=16)

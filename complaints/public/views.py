@@ -108,8 +108,6 @@ def complain():
     if request.method != "POST":  # the blank form, a service preselected from its page
         return blank_form.page(request.args.get("layanan"))
     form = ComplaintForm()
-    counters = _submission_quota()
-    quota.check(counters)
     # "Not sure" needs no catalogue to be valid; a chosen service is checked against it.
     chosen = form.service_id.data is not None
     services = catalog.service_choices() if chosen else []
@@ -119,21 +117,28 @@ def complain():
         return redirect(url_for("core.home"))  # honeypot: a bot, answered like a success
     held_uploads.remove(token, {int(i) for i in request.form.getlist("drop") if i.isdigit()})
     form.files.already = len(held_uploads.listing(token))
-    if form.validate_on_submit():
-        record = _record(form)
-        record.uploads = held_uploads.load(token) + form.files.uploads
-        result = service.submit(record, language=str(get_locale() or "") or None,
-                                quota=counters)
-        held_uploads.discard(token)
-        session[RECEIPT_KEY] = {"id": result.complaint_id, "code": result.access_code}
-        session[TRACKED_KEY] = {"id": result.complaint_id, "fp": result.fingerprint}
-        return redirect(url_for("public.receipt"))
+    counters = _submission_quota()
+    try:
+        quota.check(counters)
+        if form.validate_on_submit():
+            record = _record(form)
+            record.uploads = held_uploads.load(token) + form.files.uploads
+            result = service.submit(record, language=str(get_locale() or "") or None,
+                                    quota=counters)
+            held_uploads.discard(token)
+            session[RECEIPT_KEY] = {"id": result.complaint_id, "code": result.access_code}
+            session[TRACKED_KEY] = {"id": result.complaint_id, "fp": result.fingerprint}
+            return redirect(url_for("public.receipt"))
+        refused = None
+    except quota.QuotaExceeded as exc:  # what was typed comes back, with when to send it
+        refused = exc
     form.held.data = held_uploads.hold(token, form.files.uploads) or ""
     if not chosen:
         form.service_id.choices = blank_form.service_choices(catalog.service_choices())
-    return render_template(
-        "public/complain.html", form=form, held=held_uploads.listing(form.held.data)
-    )
+    page = render_template("public/complain.html", form=form,
+                           held=held_uploads.listing(form.held.data),
+                           retry_at=refused.retry_at() if refused else None)
+    return page, 429 if refused else 200
 
 
 def _record(form: ComplaintForm) -> IntakeRecord:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
+from complaints.core import clock
 from complaints.extensions import db
 from complaints.public.models import Rating
 from complaints.tickets.models import Attachment, Channel, Complaint, ComplaintEvent, Status
@@ -421,6 +423,25 @@ def test_under_the_limits_a_form_with_errors_keeps_what_was_typed(limited_app):
     response = client.post("/adukan", data=form(body="", complainant_name="Siti Teliti"))
     assert response.status_code == 200 and 'value="Siti Teliti"' in response.get_data(as_text=True)
     assert (response.headers["X-RateLimit-Limit"], response.headers["Retry-After"]) == ("2", "0")
+
+
+def test_at_the_limit_the_form_comes_back_with_what_was_typed_and_when_to_retry(limited_app):
+    client = limited_app.test_client()
+    clock.set_now(lambda: datetime(2026, 11, 23, 3, 10, tzinfo=UTC))  # 10:10 in Pekanbaru
+    try:
+        for _ in range(2):
+            assert client.post("/adukan", data=form()).status_code == 302
+        typed = form(body="Pengaduan ketiga yang panjang: izin saya tertahan di loket.",
+                     complainant_name="Siti Teliti")
+        response = client.post("/adukan", data=typed)
+    finally:
+        clock.set_now(None)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429 and response.headers["Retry-After"] == "3600"
+    assert 'value="Siti Teliti"' in page and "izin saya tertahan di loket.</textarea>" in page
+    assert "Terlalu banyak pengaduan" in page and "11.10" in page  # 1 h after the first: 11:10 WIB
+    assert 'aria-invalid="true"' not in page  # nothing is wrong with the fields
+    assert count(limited_app) == 2
 
 
 def test_submissions_count_in_the_app_database_whatever_the_limiter_storage(tmp_path):
