@@ -24,9 +24,9 @@ import setup_helpdesk as hd  # noqa: E402
 from adapters import SYSTEMS, Ours  # noqa: E402
 from client import cpu_ms, run_load  # noqa: E402
 from report import print_table  # noqa: E402
-from systems import VENV_BIN, Db, System, sample_fields  # noqa: E402
+from systems import VENV_BIN, Db, System, open_db, sample_fields  # noqa: E402
 
-from tests.support.postgres import PostgresCluster, find_bindir, free_port  # noqa: E402
+from tests.support.postgres import free_port  # noqa: E402
 
 RUN = hd.WORK / "run"
 
@@ -181,20 +181,6 @@ def timed(ours: Ours, args: list[str]) -> tuple[float, int, int, str]:
     return time.monotonic() - began, usage.ru_maxrss, proc.returncode, tail
 
 
-def make_db(kind: str) -> tuple[Db, PostgresCluster | None]:
-    """Return the phase's database engine (starting a throwaway cluster for PostgreSQL)."""
-    if kind == "sqlite":
-        return Db("sqlite", RUN), None
-    bindir = find_bindir()
-    if bindir is None:
-        raise SystemExit("PostgreSQL binaries not found")
-    cluster = PostgresCluster(bindir)
-    cluster.start()
-    for name in ("ours", "limit", "helpdesk"):
-        cluster.create_database(name)
-    return Db("postgresql", RUN, cluster.port, cluster.data / "postmaster.pid"), cluster
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="10,000/100,000 rows")
@@ -211,7 +197,7 @@ def main() -> None:
     bench = Bench(args)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for kind in args.dbs.split(","):
-        db, cluster = make_db(kind)
+        db, cluster = open_db(kind, RUN, ("ours", "limit", "helpdesk"))
         try:
             bench.phase(db)
         finally:

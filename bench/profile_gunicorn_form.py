@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,15 +21,12 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(1, str(BENCH))
+sys.path.insert(1, str(BENCH.parent))
 
 from client import Client, cpu_ms, parse_form  # noqa: E402
 from profile_public_form import build_app, environment  # noqa: E402
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.postgres import free_port  # noqa: E402
 
 
 def submit(client: Client, i: int) -> None:

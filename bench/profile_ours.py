@@ -36,6 +36,7 @@ from systems import (  # noqa: E402
     STAFF_PASSWORD,
     STAFF_USER,
     Db,
+    open_db,
     sample_fields,
 )
 
@@ -52,21 +53,6 @@ class Statements:
     def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
         self.count += 1
         self.last.append(" ".join(statement.split())[:160])
-
-
-def open_database(kind: str, work: Path):
-    """Return (Db, cluster or None): a SQLite file, or a fresh throwaway PostgreSQL cluster."""
-    if kind == "sqlite":
-        return Db("sqlite", work), None
-    from tests.support.postgres import PostgresCluster, find_bindir
-
-    bindir = find_bindir()
-    if bindir is None:
-        raise SystemExit("PostgreSQL binaries not found")
-    cluster = PostgresCluster(bindir)
-    cluster.start()
-    cluster.create_database("ours")
-    return Db("postgresql", work, cluster.port, cluster.data / "postmaster.pid"), cluster
 
 
 def tasks(app, ours: Ours, counter) -> dict:
@@ -142,7 +128,7 @@ def main() -> None:
         raise SystemExit(f"unknown mode(s): {', '.join(sorted(unknown))}")
     work = BENCH / ".work" / f"profile-{args.db}"
     work.mkdir(parents=True, exist_ok=True)
-    db, cluster = open_database(args.db, work)
+    db, cluster = open_db(args.db, work, ("ours",))
     try:
         run(args, modes, db, work)
     finally:

@@ -28,8 +28,9 @@ sys.path.insert(1, str(BENCH.parent))
 
 from client import cpu_ms  # noqa: E402
 from profile_public_form import build_app, filled_forms  # noqa: E402
+from systems import open_db  # noqa: E402
 
-from tests.support.postgres import PostgresCluster, find_bindir  # noqa: E402
+from tests.support.postgres import PostgresCluster  # noqa: E402
 
 STATEMENTS = ("SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s "
               "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = %s")
@@ -37,12 +38,8 @@ STATEMENTS = ("SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s "
 
 def start_cluster() -> PostgresCluster:
     """Return a started cluster with pg_stat_statements loaded."""
-    bindir = find_bindir()
-    if bindir is None:
-        sys.exit("no PostgreSQL binaries (initdb, pg_ctl) on this machine")
-    cluster = PostgresCluster(bindir)
+    _, cluster = open_db("postgresql", BENCH / ".work" / "public-form-pg", ())
     try:
-        cluster.start()
         with psycopg.connect(_dsn(cluster, "postgres"), autocommit=True) as conn:
             conn.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
         cluster._run("pg_ctl", "-D", str(cluster.data), "-w", "-t", "60", "restart")

@@ -67,6 +67,25 @@ class Db:
         return [int(self.pg_pid_file.read_text().split()[0])]
 
 
+def open_db(kind: str, work: Path, databases: tuple[str, ...]):
+    """Return (Db, cluster or None): SQLite files in work, or a throwaway PostgreSQL cluster
+    (tests/support/postgres.py) with the given databases; stop the cluster when done."""
+    if kind == "sqlite":
+        return Db("sqlite", work), None
+    if str(ROOT) not in sys.path:
+        sys.path.insert(1, str(ROOT))
+    from tests.support.postgres import PostgresCluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        raise SystemExit("PostgreSQL binaries not found")
+    cluster = PostgresCluster(bindir)
+    cluster.start()
+    for name in databases:
+        cluster.create_database(name)
+    return Db("postgresql", work, cluster.port, cluster.data / "postmaster.pid"), cluster
+
+
 def sample_fields(i: int) -> dict[str, str]:
     """Return the complaint one simulated citizen types (the same for every system)."""
     body = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(45))

@@ -35,16 +35,19 @@ PURGE_CHANCE = 0.01  # how often a hit also deletes long-expired counters
 EXTENSION = "complaints.ratelimit"  # app.extensions key: per-request connections are released
 
 SELECT_ROW = "SELECT count, expires_at FROM rate_limit_counter WHERE key = ?"
-# One statement: a new counter, or the next hit in the window, or a new window.
-UPSERT = (
-    "INSERT INTO rate_limit_counter (key, count, expires_at) VALUES (?, ?, ?) "
+# One statement for one or more counters ({rows}: "(?, ?, ?)" each, key, hits, window end):
+# a new counter, or the next hits in the window, or a new window. The two "?" after the
+# rows are now (in seconds since the epoch), twice.
+UPSERT_MANY = (
+    "INSERT INTO rate_limit_counter (key, count, expires_at) VALUES {rows} "
     "ON CONFLICT (key) DO UPDATE SET "
     "count = CASE WHEN rate_limit_counter.expires_at <= ? THEN excluded.count "
     "ELSE rate_limit_counter.count + excluded.count END, "
     "expires_at = CASE WHEN rate_limit_counter.expires_at <= ? THEN excluded.expires_at "
     "ELSE rate_limit_counter.expires_at END "
-    "RETURNING count, expires_at"
+    "RETURNING key, count, expires_at"
 )
+UPSERT = UPSERT_MANY.format(rows="(?, ?, ?)")
 PURGE = "DELETE FROM rate_limit_counter WHERE expires_at < ?"
 
 
@@ -142,7 +145,7 @@ class DatabaseStorage(Storage):
         slot = self._slot()
         with self._cursor(slot) as cursor:
             cursor.execute(self._sql["upsert"], (key, amount, now + expiry, now, now))
-            count, expires_at = cursor.fetchall()[0]  # fetchall: SQLite ends the statement
+            _, count, expires_at = cursor.fetchall()[0]  # fetchall: SQLite ends the statement
             if random.random() < PURGE_CHANCE:
                 cursor.execute(self._sql["purge"], (now - 3600,))
         if slot is not None:

@@ -125,10 +125,10 @@ def awaited_complaint_for(message: Inbound) -> int | None:
     """
     if message.channel != Channel.WHATSAPP:
         return None
-    from complaints.notifications import outbox
+    from complaints.notifications import held
 
     try:
-        return outbox.held_complaint("whatsapp", phone.normalise(message.from_address))
+        return held.held_complaint("whatsapp", phone.normalise(message.from_address))
     except phone.InvalidNumber:
         return None
 
@@ -161,13 +161,13 @@ def _row(message: Inbound, complaint_id: int | None, created: bool) -> InboundMe
 
 def _reopen_window(from_address: str) -> None:
     """Their message opens WhatsApp's 24-hour window: the held replies may go now, in order."""
-    from complaints.notifications import outbox
+    from complaints.notifications import held
 
     try:
         number = phone.normalise(from_address)
     except phone.InvalidNumber:
         return
-    outbox.release_held("whatsapp", number, clock.now())
+    held.release_held("whatsapp", number, clock.now())
 
 
 def _append(message: Inbound, complaint_id: int, text: str, language: str) -> Outcome:

@@ -78,13 +78,13 @@ def _upsert(provider_id: str, status: str, error_code: str | None,
 def on_delivery_failure(row: DeliveryStatus) -> None:
     """Mark the outbox row not delivered and note it on the complaint (same transaction)."""
     from complaints.messaging import whatsapp, window
-    from complaints.notifications import outbox
+    from complaints.notifications import held, outbox
 
     detail = f"twilio {row.status}" + (f" (error {row.error_code})" if row.error_code else "")
     if (row.outbox_key or "").endswith(whatsapp.TEMPLATE_SUFFIX):
         whatsapp.template_undelivered(row.outbox_key or "", detail)
         return  # the template that asked for held replies: they are given up
-    if row.error_code == str(window.OUTSIDE_WINDOW_CODE) and outbox.requeue_outside_window(
+    if row.error_code == str(window.OUTSIDE_WINDOW_CODE) and held.requeue_outside_window(
             row.outbox_key, row.provider_id, detail):
         return  # WhatsApp refused free text after all: it goes again by the fallback
     outbox.mark_undelivered(row.outbox_key, row.provider_id, detail)

@@ -26,7 +26,7 @@ from complaints.messaging.twilio_sender import (
     is_configured,
     status_callback_url,
 )
-from complaints.notifications import outbox
+from complaints.notifications import held, outbox
 from complaints.notifications.models import OutboxMessage, OutChannel, OutStatus
 from complaints.notifications.senders import HeldError, LogSender
 from complaints.tickets.models import Complaint
@@ -50,7 +50,7 @@ class WhatsAppSender:
 
     def send(self, envelope: outbox.Envelope) -> str:
         """Send the envelope, or hold it (HeldError), or fall back, or fail for good."""
-        refused = bool((envelope.context or {}).get(outbox.WINDOW_CLOSED))  # 63016 came later
+        refused = bool((envelope.context or {}).get(held.WINDOW_CLOSED))  # 63016 came later
         if not refused and window.is_open(window.last_inbound_at(envelope.recipient),
                                           clock.now()):
             try:
@@ -81,7 +81,7 @@ class WhatsAppSender:
 
     def _ask(self, envelope: outbox.Envelope) -> None:
         """Send the template once per waiting person (an earlier held message asked already)."""
-        if outbox.held_for("whatsapp", envelope.recipient):
+        if held.held_for("whatsapp", envelope.recipient):
             return
         variables = {"1": _number_of(envelope.complaint_id)}
         key = envelope.idempotency_key + TEMPLATE_SUFFIX

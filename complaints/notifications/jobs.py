@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import current_app
 
 from complaints.core import clock
-from complaints.notifications import outbox
+from complaints.notifications import held, outbox
 from complaints.notifications.senders import (
     HeldError,
     PermanentError,
@@ -63,7 +63,7 @@ def _send_one(sender: Sender, envelope: outbox.Envelope, worker: str, now: datet
     try:
         provider_id = sender.send(envelope)
     except HeldError as exc:
-        outbox.mark_held(envelope.id, worker, str(exc), now or clock.now())
+        held.mark_held(envelope.id, worker, str(exc), now or clock.now())
         counts["held"] += 1
     except PermanentError as exc:
         outbox.mark_failed(envelope.id, worker, str(exc), now or clock.now(), permanent=True)

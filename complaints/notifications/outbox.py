@@ -165,7 +165,8 @@ def _envelope(row: OutboxMessage) -> Envelope:
     )
 
 
-def _claimed(message_id: int, worker: str) -> OutboxMessage | None:
+def claimed_message(message_id: int, worker: str) -> OutboxMessage | None:
+    """Return the message this worker is sending, None when its lease passed to another."""
     row = db.session.get(OutboxMessage, message_id, populate_existing=True)
     if row is None or row.status != OutStatus.SENDING or row.claimed_by != worker:
         return None  # the lease ran out and another worker took the message over
@@ -175,7 +176,7 @@ def _claimed(message_id: int, worker: str) -> OutboxMessage | None:
 def mark_sent(message_id: int, worker: str, provider_id: str | None, now: datetime) -> None:
     """Record a successful send and the provider's id for the message."""
     with write_transaction():
-        row = _claimed(message_id, worker)
+        row = claimed_message(message_id, worker)
         if row is None:
             return
         row.status = OutStatus.SENT
@@ -214,7 +215,7 @@ def mark_failed(message_id: int, worker: str, error: str, now: datetime,
     """Schedule a retry with backoff, or dead-letter the message; return its new status."""
     config = current_app.config
     with write_transaction():
-        row = _claimed(message_id, worker)
+        row = claimed_message(message_id, worker)
         if row is None:
             return None
         row.last_error = error[:ERROR_MAX]
@@ -232,75 +233,8 @@ def mark_failed(message_id: int, worker: str, error: str, now: datetime,
         return row.status
 
 
-# Set in a message's context when WhatsApp refused it as free text (error 63016).
-WINDOW_CLOSED = "window_closed"
-# Set on a message being sent when its recipient wrote meanwhile: it is not to be held.
-RELEASED = "released"
-
-
-def mark_held(message_id: int, worker: str, reason: str, now: datetime) -> None:
-    """Park a message until release_held() (the recipient wrote to us again)."""
-    with write_transaction():
-        # Locked: a release_held() running now either waits for us or has marked the row.
-        locked = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id)
-                                   .with_for_update().execution_options(populate_existing=True))
-        row = _claimed(message_id, worker) if locked is not None else None
-        if row is None:
-            return
-        context = dict(row.context or {})
-        released = context.pop(RELEASED, None)  # they wrote while we were asking
-        row.context = context
-        row.status = OutStatus.PENDING if released else OutStatus.HELD
-        row.next_attempt_at = now
-        row.last_error = reason[:ERROR_MAX]
-        row.lease_until = None
-        row.attempts = 0
-        row.updated_at = now
-
-
-def release_held(channel: str, recipient: str, now: datetime) -> int:
-    """Queue again, in their order, the held messages of a recipient (caller's transaction)."""
-    rows = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.channel == OutChannel(channel),
-                                    OutboxMessage.recipient == recipient,
-                                    OutboxMessage.status.in_([OutStatus.HELD,
-                                                              OutStatus.SENDING]))
-        .order_by(OutboxMessage.id).with_for_update()
-    ).all()
-    held = [row for row in rows if row.status == OutStatus.HELD]
-    for row in rows:
-        if row.status == OutStatus.SENDING:  # mark_held() will queue it instead of parking
-            row.context = {**(row.context or {}), RELEASED: True}
-    for row in held:  # claim() takes them by id, so they go in the order they were written
-        context = dict(row.context or {})
-        if context.pop(WINDOW_CLOSED, None):  # they wrote: free text may go again
-            row.context = context
-        row.status = OutStatus.PENDING
-        row.next_attempt_at = now
-        row.updated_at = now
-    return len(held)
-
-
-def requeue_outside_window(idempotency_key: str | None, provider_id: str | None,
-                           detail: str) -> bool:
-    """Queue a WhatsApp message again to go by template or SMS (caller's transaction).
-
-    Only once: a message already marked goes by the fallback, never as free text again.
-    """
-    row = _find(idempotency_key, provider_id)
-    if row is None or row.channel != OutChannel.WHATSAPP or (row.context or {}).get(
-            WINDOW_CLOSED) or row.status != OutStatus.SENT:
-        return False
-    context = {k: v for k, v in (row.context or {}).items() if k != RELEASED}
-    row.context = {**context, WINDOW_CLOSED: True}
-    row.status = OutStatus.PENDING
-    row.attempts = 0
-    row.last_error = detail[:ERROR_MAX]
-    row.next_attempt_at = row.updated_at = clock.now()
-    return True
-
-
-def _find(idempotency_key: str | None, provider_id: str | None) -> OutboxMessage | None:
+def find_message(idempotency_key: str | None, provider_id: str | None) -> OutboxMessage | None:
+    """Return our message with this key or the provider's id for it, or None."""
     clauses = []
     if idempotency_key:
         clauses.append(OutboxMessage.idempotency_key == idempotency_key)
@@ -309,24 +243,6 @@ def _find(idempotency_key: str | None, provider_id: str | None) -> OutboxMessage
     if not clauses:
         return None
     return db.session.scalar(select(OutboxMessage).where(or_(*clauses)).limit(1))
-
-
-def held_complaint(channel: str, recipient: str) -> int | None:
-    """Return the complaint of the newest held message of a recipient, or None."""
-    return db.session.scalar(
-        select(OutboxMessage.complaint_id).where(
-            OutboxMessage.channel == OutChannel(channel), OutboxMessage.recipient == recipient,
-            OutboxMessage.status == OutStatus.HELD, OutboxMessage.complaint_id.is_not(None))
-        .order_by(OutboxMessage.id.desc()).limit(1))
-
-
-def held_for(channel: str, recipient: str) -> int:
-    """Return how many messages of a recipient are held."""
-    return int(db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.channel == OutChannel(channel),
-            OutboxMessage.recipient == recipient, OutboxMessage.status == OutStatus.HELD)
-    ) or 0)
 
 
 def _note_undelivered(row: OutboxMessage) -> None:
@@ -394,7 +310,7 @@ def complaint_for_message_ids(message_ids: list[str]) -> int | None:
 def mark_undelivered(idempotency_key: str | None, provider_id: str | None,
                      detail: str) -> OutboxMessage | None:
     """Dead-letter a sent message the provider later reported undelivered (caller's transaction)."""
-    row = _find(idempotency_key, provider_id)
+    row = find_message(idempotency_key, provider_id)
     if row is None or row.status == OutStatus.DEAD:
         return row
     row.status = OutStatus.DEAD

@@ -31,22 +31,12 @@ from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
 from complaints.core import clock
-from complaints.core.ratelimit import PURGE, PURGE_CHANCE
+from complaints.core.ratelimit import PURGE, PURGE_CHANCE, UPSERT_MANY
 from complaints.extensions import db
 
 WINDOWS_KEY = "_submission_quota"  # g: the windows of this request, for the headers
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After")
 SELECT = "SELECT key, count, expires_at FROM rate_limit_counter WHERE key IN ({keys})"
-# One statement for every counter: a new row, the next hit in the window, or a new window.
-UPSERT = (
-    "INSERT INTO rate_limit_counter (key, count, expires_at) VALUES {rows} "
-    "ON CONFLICT (key) DO UPDATE SET "
-    "count = CASE WHEN rate_limit_counter.expires_at <= ? THEN 1 "
-    "ELSE rate_limit_counter.count + 1 END, "
-    "expires_at = CASE WHEN rate_limit_counter.expires_at <= ? THEN excluded.expires_at "
-    "ELSE rate_limit_counter.expires_at END "
-    "RETURNING key, count, expires_at"
-)
 
 
 @dataclass(frozen=True)
@@ -185,7 +175,7 @@ def hit(submission: tuple[Counter, ...]) -> None:
     params: list = []
     for counter in ordered:
         params += [counter.key, now + counter.limit.get_expiry()]
-    sql = _sql(UPSERT, rows=", ".join(["(?, 1, ?)"] * len(ordered)))
+    sql = _sql(UPSERT_MANY, rows=", ".join(["(?, 1, ?)"] * len(ordered)))
     result = db.session.connection().exec_driver_sql(sql, (*params, now, now))
     rows = {k: (n, at) for k, n, at in result}
     windows = [Window(c, min(int(rows[c.key][0]), c.limit.amount), float(rows[c.key][1]))

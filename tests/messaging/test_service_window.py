@@ -222,7 +222,7 @@ def test_63016_in_a_status_callback_sends_the_fallback_once(backend, tmp_path, s
 def test_a_message_that_arrives_while_the_template_goes_releases_the_reply(
         backend, tmp_path, standin, moment):
     from complaints.core.db import write_transaction
-    from complaints.notifications import outbox
+    from complaints.notifications import held, outbox
 
     with _app(backend, tmp_path, standin, TWILIO_WHATSAPP_TEMPLATE_SID=TEMPLATE) as app, \
             app.app_context():
@@ -231,8 +231,8 @@ def test_a_message_that_arrives_while_the_template_goes_releases_the_reply(
         row = _reply(cid)
         (claimed,) = outbox.claim("w1", clock.now(), 10, 60)  # the worker sends the template
         with write_transaction():  # ... and the person writes meanwhile
-            assert outbox.release_held("whatsapp", NUMBER, clock.now()) == 0
-        outbox.mark_held(claimed.id, "w1", "outside the window", clock.now())
+            assert held.release_held("whatsapp", NUMBER, clock.now()) == 0
+        held.mark_held(claimed.id, "w1", "outside the window", clock.now())
         db.session.expire_all()
         assert db.session.get(OutboxMessage, row.id).status == OutStatus.PENDING
         assert send_outbox()["held"] == 1  # held again: this test recorded no inbound message

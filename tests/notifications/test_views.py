@@ -6,7 +6,7 @@ import pytest
 
 from complaints.core.db import write_transaction
 from complaints.extensions import db
-from complaints.notifications import outbox
+from complaints.notifications import held, outbox
 from complaints.notifications.jobs import send_outbox
 from complaints.notifications.models import OutboxMessage, OutStatus
 from complaints.tickets.models import Channel
@@ -74,7 +74,7 @@ def test_outbox_shows_a_held_message_with_its_reason(app, client, auth, factory)
         row = db.session.query(OutboxMessage).filter_by(recipient="h@contoh.id").one()
         with write_transaction():
             row.status, row.claimed_by = OutStatus.SENDING, "w"
-        outbox.mark_held(row.id, "w", "outside WhatsApp's 24-hour window", row.created_at)
+        held.mark_held(row.id, "w", "outside WhatsApp's 24-hour window", row.created_at)
     auth.login_as("registrar")
     page = client.get("/staff/outbox/").get_data(as_text=True)
     assert "ditahan sampai pengadu mengirim pesan" in page and "h@contoh.id" in page
