@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import wraps
+from typing import Any
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
@@ -120,6 +121,39 @@ def utcnow_default() -> datetime:
     from complaints.core import clock
 
     return clock.now()
+
+
+def autocommit_rows(sql: str, params: tuple = (), then: tuple[str, tuple] | None = None) -> list:
+    """Run one read in autocommit on a pooled connection and return its rows.
+
+    sql is in the "?" parameter style and is converted for the driver. No transaction is
+    begun and ended around it: a session's own would cost a BEGIN and a ROLLBACK or COMMIT
+    more (two round trips on PostgreSQL). then: an optional statement run afterwards on
+    the same connection, on its own (its rows are not returned).
+    """
+    connection = db.engine.raw_connection()
+    dbapi: Any = connection.dbapi_connection
+    # SQLite connections are in autocommit already (_on_connect; we emit BEGIN ourselves).
+    plain = not _is_sqlite_dbapi(dbapi)
+    try:
+        if plain:
+            dbapi.autocommit = True
+        cursor = connection.cursor()
+        cursor.execute(driver_sql(sql), params)
+        rows = list(cursor.fetchall())
+        if then is not None:
+            cursor.execute(driver_sql(then[0]), then[1])
+        cursor.close()
+        return rows
+    finally:
+        if plain:
+            dbapi.autocommit = False
+        connection.close()  # back to the pool
+
+
+def driver_sql(sql: str) -> str:
+    """Return a "?"-style statement in the driver's parameter style ("?" or "%s")."""
+    return sql if db.engine.dialect.paramstyle == "qmark" else sql.replace("?", "%s")
 
 
 def dialect_insert(name: str):

@@ -15,18 +15,15 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from functools import cache
 
 from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Select, select
 
-from complaints.extensions import db
+from complaints.core.db import autocommit_rows
 from complaints.public.forms import ComplaintForm
-from complaints.tickets.models import Service
 
 MAX_ENTRIES = 64  # languages × catalogue versions × preselected services seen recently
 EXTENSION = "public.blank_form"
@@ -34,13 +31,8 @@ TOKEN_MARK = "csrf-mark-" + secrets.token_hex(16)  # stands for the visitor's CS
 _lock = threading.Lock()
 
 
-@cache
-def _active_services() -> Select:
-    return (
-        select(Service.id, Service.code, Service.name)
-        .where(Service.active.is_(True))
-        .order_by(Service.sort, Service.id)
-    )
+# The active services in catalogue order (the columns of tickets.models.Service).
+ACTIVE_SERVICES = "SELECT id, code, name FROM service WHERE active ORDER BY sort, id"
 
 
 def service_choices(services) -> list[tuple[int | None, str]]:
@@ -49,10 +41,9 @@ def service_choices(services) -> list[tuple[int | None, str]]:
 
 
 def _catalogue() -> tuple[tuple, ...]:
-    # A pooled connection of its own: the page needs no ORM session, whose set-up and
-    # tear-down cost more than this one small query.
-    with db.engine.connect() as conn:
-        return tuple(tuple(row) for row in conn.execute(_active_services()))
+    # One read in autocommit on a pooled connection: the page needs no ORM session and no
+    # transaction, whose set-up and tear-down (BEGIN, ROLLBACK) cost more than this query.
+    return tuple(tuple(row) for row in autocommit_rows(ACTIVE_SERVICES))
 
 
 def page(code: str | None) -> str:

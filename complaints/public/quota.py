@@ -24,13 +24,13 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
 
 from flask import current_app, g, has_app_context
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
 from complaints.core import clock
+from complaints.core.db import autocommit_rows, driver_sql
 from complaints.core.ratelimit import PURGE, PURGE_CHANCE, UPSERT_MANY
 from complaints.extensions import db
 
@@ -104,41 +104,12 @@ def counters(scope: str, ip: str, email: str | None, phone: str | None) -> tuple
 
 def _sql(template: str, **parts: str) -> str:
     """Return the statement in the driver's parameter style ("?" or "%s")."""
-    sql = template.format(**parts)
-    return sql if db.engine.dialect.paramstyle == "qmark" else sql.replace("?", "%s")
+    return driver_sql(template.format(**parts))
 
 
 def _remember(windows: list[Window]) -> None:
     if has_app_context():
         g.setdefault(WINDOWS_KEY, {}).update({w.counter.key: w for w in windows})
-
-
-def _autocommit(sql: str, params: tuple, purge_before: float | None = None) -> list:
-    """Run one read in autocommit on a pooled connection: no transaction to begin and end.
-
-    The session's own transaction would cost a BEGIN and a COMMIT more, and on SQLite the
-    write transaction that follows must start afresh anyway (BEGIN IMMEDIATE). The
-    occasional purge runs here too, on its own: inside a submission's transaction it
-    could lock rows in an order that deadlocks with another submission on PostgreSQL.
-    """
-    connection = db.engine.raw_connection()
-    dbapi: Any = connection.dbapi_connection
-    # SQLite connections are in autocommit already (complaints.core.db emits BEGIN itself).
-    plain = not type(dbapi).__module__.startswith("sqlite3")
-    try:
-        if plain:
-            dbapi.autocommit = True
-        cursor = connection.cursor()
-        cursor.execute(sql, params)
-        rows = list(cursor.fetchall())
-        if purge_before is not None:
-            cursor.execute(_sql(PURGE), (purge_before,))
-        cursor.close()
-        return rows
-    finally:
-        if plain:
-            dbapi.autocommit = False
-        connection.close()  # back to the pool
 
 
 def check(submission: tuple[Counter, ...]) -> None:
@@ -148,8 +119,13 @@ def check(submission: tuple[Counter, ...]) -> None:
     keys = [c.key for c in submission]
     now = clock.now().timestamp()
     purge = now - 3600 if random.random() < PURGE_CHANCE else None  # long-expired rows
-    sql = _sql(SELECT, keys=", ".join("?" * len(keys)))
-    rows = {k: (n, at) for k, n, at in _autocommit(sql, tuple(keys), purge)}
+    sql = SELECT.format(keys=", ".join("?" * len(keys)))
+    # A read in autocommit: the write transaction that follows (BEGIN IMMEDIATE on SQLite)
+    # must start afresh anyway. The occasional purge runs there too, on its own: inside a
+    # submission's transaction it could lock rows in an order that deadlocks with another
+    # submission on PostgreSQL.
+    then = (PURGE, (purge,)) if purge is not None else None
+    rows = {k: (n, at) for k, n, at in autocommit_rows(sql, tuple(keys), then)}
     windows = []
     for counter in submission:
         used, reset = rows.get(counter.key, (0, now))
