@@ -111,3 +111,29 @@ def test_cpu_is_read_from_proc_for_the_process_tree():
         pass
     assert client.cpu_ms([os.getpid()]) - before >= 100  # tick granularity: 10 ms
     assert client.cpu_ms([2**22 + 12345]) == 0  # a process that does not exist
+
+
+def test_the_limit_app_does_its_one_insert_and_compiles_its_templates_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIMIT_DB", f"sqlite:{tmp_path / 'limit.sqlite3'}")
+    import jinja2
+    import limit_app
+
+    # A config of this test's own: the app keeps its connection there (one per worker).
+    monkeypatch.setattr(limit_app.app, "config", {**limit_app.app.config})
+    limit_app.create_schema()
+    compiled = []
+    original = jinja2.Environment._compile
+    monkeypatch.setattr(jinja2.Environment, "_compile",
+                        lambda env, source, filename: compiled.append(filename)
+                        or original(env, source, filename))
+    web = limit_app.app.test_client()
+    for i in range(3):
+        page = web.get("/submit")
+        fields, _ = client.parse_form(page.get_data(as_text=True), "body")
+        fields.update(body=f"keluhan nomor {i}", complainant_name=f"Pengadu {i}")
+        assert web.post("/submit", data=fields).status_code == 303
+        assert web.get("/queue").status_code == 200
+    assert web.post("/submit", data={"body": "no token"}).status_code == 400
+    rows = limit_app.db()[0].execute("SELECT count(*) FROM complaint").fetchone()[0]
+    assert rows == 3
+    assert len(compiled) == 2  # each template once, not on every request
