@@ -7,10 +7,12 @@ url_for per row cost several times the query itself; here each is worked out onc
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import CompoundSelect, Integer, String, literal_column, select, union_all
@@ -177,6 +179,37 @@ def filter_choices(locale: str) -> dict[str, list[tuple[int, str]]]:
     for kind, _sort, _sort_name, id_, name in db.session.connection().execute(query):
         lists[names[int(kind)]].append((id_, name))
     return lists
+
+
+FILTERS_EXTENSION = "tickets.queue_filters"
+FILTERS_MAX = 64  # languages × filters × catalogue versions seen recently
+_filters_lock = threading.Lock()
+
+
+def filters_html(flt: queries.QueueFilter, choices: dict[str, list[tuple[int, str]]],
+                 locale: str) -> Markup:
+    """Return the queue's views and filter form (templates/tickets/_queue_filters.html).
+
+    The same for every page with the same language, filter and choices (read from the
+    database on every page, so an edit shows at once): rendered once per app and kept.
+    """
+    shown = (flt.view, flt.status, flt.channel, flt.weight, flt.division_id, flt.type_id,
+             flt.service_id, flt.q, flt.sort)  # what the form shows (not `after`, `extra`)
+    key = (locale, request.script_root, shown,
+           tuple((name, tuple(items)) for name, items in sorted(choices.items())))
+    cache = current_app.extensions.setdefault(FILTERS_EXTENSION, OrderedDict())
+    with _filters_lock:
+        html = cache.get(key)
+        if html is not None:
+            cache.move_to_end(key)
+            return html
+    html = Markup(render_template("tickets/_queue_filters.html", flt=flt,  # noqa: S704
+                                  views=queries.QUEUE_VIEWS, choices=choices))
+    with _filters_lock:
+        cache[key] = html
+        while len(cache) > FILTERS_MAX:
+            cache.popitem(last=False)
+    return html
 
 
 def _choices_query(type_name) -> CompoundSelect:

@@ -47,10 +47,10 @@ def queue():
     if page.next_after is not None:
         next_args = {k: v for k, v in request.args.items() if k != "after"}
         next_args["after"] = page.next_after
-    html = render_template(
-        "tickets/queue.html", page=page, flt=flt, next_args=next_args,
-        views=queries.QUEUE_VIEWS, choices=queue_page.filter_choices(str(get_locale() or "id")),
-    )
+    locale = str(get_locale() or "id")
+    filters = queue_page.filters_html(flt, queue_page.filter_choices(locale), locale)
+    html = render_template("tickets/queue.html", page=page, next_args=next_args,
+                           filters=filters)
     queue_page.audit(current_user, page)  # after rendering, as on the other pages
     return html
 
