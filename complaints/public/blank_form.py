@@ -13,22 +13,20 @@ are always rendered afresh.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 
-from flask import current_app, render_template, request, session
+from flask import render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from complaints.core.db import autocommit_rows
+from complaints.core.kept import kept
 from complaints.public.forms import ComplaintForm
 
 MAX_ENTRIES = 64  # languages × catalogue versions × preselected services seen recently
 EXTENSION = "public.blank_form"
 TOKEN_MARK = "csrf-mark-" + secrets.token_hex(16)  # stands for the visitor's CSRF token
-_lock = threading.Lock()
 
 
 # The active services in catalogue order (the columns of tickets.models.Service).
@@ -53,17 +51,8 @@ def page(code: str | None) -> str:
     if session.get("_flashes"):  # a message to show once: this page is not the common one
         return _render_page(rows, selected, generate_csrf)
     key = (str(get_locale()), rows, selected, request.script_root, request.full_path)
-    cache = current_app.extensions.setdefault(EXTENSION, OrderedDict())
-    with _lock:
-        html = cache.get(key)
-        if html is not None:
-            cache.move_to_end(key)
-    if html is None:
-        html = _render_page(rows, selected, lambda: TOKEN_MARK)
-        with _lock:
-            cache[key] = html
-            while len(cache) > MAX_ENTRIES:
-                cache.popitem(last=False)
+    html = kept(EXTENSION, key, lambda: _render_page(rows, selected, lambda: TOKEN_MARK),
+                MAX_ENTRIES)
     return html.replace(TOKEN_MARK, generate_csrf())
 
 

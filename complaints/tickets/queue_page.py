@@ -7,12 +7,10 @@ url_for per row cost several times the query itself; here each is worked out onc
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import CompoundSelect, Integer, String, literal_column, select, union_all
@@ -21,6 +19,7 @@ from complaints.accounts.models import Division, User
 from complaints.accounts.permissions import Viewer
 from complaints.core import clock
 from complaints.core.i18n import datetime_formatter, day_formatter
+from complaints.core.kept import kept
 from complaints.core.labels import label_table
 from complaints.extensions import db
 from complaints.tickets import queries, service
@@ -183,7 +182,6 @@ def filter_choices(locale: str) -> dict[str, list[tuple[int, str]]]:
 
 FILTERS_EXTENSION = "tickets.queue_filters"
 FILTERS_MAX = 64  # languages × filters × catalogue versions seen recently
-_filters_lock = threading.Lock()
 
 
 def filters_html(flt: queries.QueueFilter, choices: dict[str, list[tuple[int, str]]],
@@ -197,19 +195,9 @@ def filters_html(flt: queries.QueueFilter, choices: dict[str, list[tuple[int, st
              flt.service_id, flt.q, flt.sort)  # what the form shows (not `after`, `extra`)
     key = (locale, request.script_root, shown,
            tuple((name, tuple(items)) for name, items in sorted(choices.items())))
-    cache = current_app.extensions.setdefault(FILTERS_EXTENSION, OrderedDict())
-    with _filters_lock:
-        html = cache.get(key)
-        if html is not None:
-            cache.move_to_end(key)
-            return html
-    html = Markup(render_template("tickets/_queue_filters.html", flt=flt,  # noqa: S704
-                                  views=queries.QUEUE_VIEWS, choices=choices))
-    with _filters_lock:
-        cache[key] = html
-        while len(cache) > FILTERS_MAX:
-            cache.popitem(last=False)
-    return html
+    return kept(FILTERS_EXTENSION, key, lambda: Markup(render_template(  # noqa: S704
+        "tickets/_queue_filters.html", flt=flt, views=queries.QUEUE_VIEWS, choices=choices)),
+        FILTERS_MAX)
 
 
 def _choices_query(type_name) -> CompoundSelect:

@@ -1,0 +1,36 @@
+"""Rendered fragments kept per app: a small LRU for pages and parts that many requests share.
+
+The caller's key must hold everything the fragment depends on (language, the database
+rows it shows, the address): a change of any of them is a new entry, never a stale one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from flask import current_app
+
+T = TypeVar("T")
+_lock = threading.Lock()
+
+
+def kept(name: str, key: Hashable, render: Callable[[], T], limit: int) -> T:
+    """Return the entry of key in this app's cache `name`, rendering and keeping it if new.
+
+    At most `limit` entries are kept; the one used longest ago goes first.
+    """
+    cache: OrderedDict = current_app.extensions.setdefault(name, OrderedDict())
+    with _lock:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+    made = render()  # outside the lock: rendering may take a while
+    with _lock:
+        cache[key] = made
+        while len(cache) > limit:
+            cache.popitem(last=False)
+    return made
