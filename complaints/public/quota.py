@@ -102,11 +102,6 @@ def counters(scope: str, ip: str, email: str | None, phone: str | None) -> tuple
     return tuple(Counter(limit.key_for(key, scope), limit) for key, limit in keys if key)
 
 
-def _sql(template: str, **parts: str) -> str:
-    """Return the statement in the driver's parameter style ("?" or "%s")."""
-    return driver_sql(template.format(**parts))
-
-
 def _remember(windows: list[Window]) -> None:
     if has_app_context():
         g.setdefault(WINDOWS_KEY, {}).update({w.counter.key: w for w in windows})
@@ -151,7 +146,7 @@ def hit(submission: tuple[Counter, ...]) -> None:
     params: list = []
     for counter in ordered:
         params += [counter.key, now + counter.limit.get_expiry()]
-    sql = _sql(UPSERT_MANY, rows=", ".join(["(?, 1, ?)"] * len(ordered)))
+    sql = driver_sql(UPSERT_MANY.format(rows=", ".join(["(?, 1, ?)"] * len(ordered))))
     result = db.session.connection().exec_driver_sql(sql, (*params, now, now))
     rows = {k: (n, at) for k, n, at in result}
     windows = [Window(c, min(int(rows[c.key][0]), c.limit.amount), float(rows[c.key][1]))
