@@ -10,13 +10,13 @@ from typing import cast
 
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from complaints.accounts.models import Assignment, AuditLog, Division, Position, User
 from complaints.core import clock
-from complaints.core.db import transactional
+from complaints.core.db import autocommit_insert, transactional
 from complaints.core.timefmt import office_today
 from complaints.extensions import db
 
@@ -68,6 +68,17 @@ def add_audit(action: str, user: User | None = None, *, username: str | None = N
     return entry
 
 
+def autocommit_audit(action: str, user_id: int | None, username: str | None, *,
+                     object_type: str | None = None, object_id: int | None = None,
+                     detail: dict | None = None) -> None:
+    """Write one audit record as a statement of its own, leaving the session untouched."""
+    autocommit_insert(_AUDIT_TABLE, {
+        "at": clock.now(), "user_id": user_id, "username": username, "action": action,
+        "object_type": object_type, "object_id": object_id, "ip": client_ip(),
+        "detail": detail,
+    })
+
+
 def insert_audit(action: str, user_id: int | None, username: str | None, *,
                  object_type: str | None = None, object_id: int | None = None,
                  detail: dict | None = None) -> None:
@@ -79,7 +90,8 @@ def insert_audit(action: str, user_id: int | None, username: str | None, *,
     })
 
 
-_INSERT_AUDIT = insert(cast(Table, AuditLog.__table__))  # values given when run: built once
+_AUDIT_TABLE = cast(Table, AuditLog.__table__)
+_INSERT_AUDIT = insert(_AUDIT_TABLE)  # values given when run: built once
 
 
 @transactional
@@ -255,13 +267,18 @@ def logout(user: User) -> None:
     add_audit("logout", current)
 
 
+# With its assignments in the same statement (every staff page checks them), built once:
+# a statement given to session.get() with options is worked out again on every call.
+_LOAD_USER = (select(User).options(joinedload(User.assignments))
+              .where(User.id == bindparam("id")))
+
+
 def load_user(user_id: str) -> User | None:
     """Return the user of a session id 'ID:TOKEN', or None when the token is stale."""
     raw_id, _, token = (user_id or "").partition(":")
     if not raw_id.isdigit():
         return None
-    # With its assignments in the same statement: every staff page checks them.
-    user = db.session.get(User, int(raw_id), options=[joinedload(User.assignments)])
+    user = db.session.execute(_LOAD_USER, {"id": int(raw_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

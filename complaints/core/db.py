@@ -151,6 +151,58 @@ def autocommit_rows(sql: str, params: tuple = (), then: tuple[str, tuple] | None
         connection.close()  # back to the pool
 
 
+# INSERT statements of autocommit_insert, by (table, columns, dialect): built once.
+_INSERTS: dict[tuple, tuple[str, list]] = {}
+
+
+def autocommit_insert(table: Any, values: dict) -> None:
+    """Insert one row as a statement of its own, on a pooled connection in autocommit.
+
+    A single INSERT is atomic by itself: no BEGIN, no COMMIT, and the request's session
+    (its read transaction and loaded rows) is left as it is. For rows that are written
+    whatever the request does next, such as an audit line. Inside a write transaction the
+    row joins it instead (on SQLite a second connection would wait for our own lock).
+    Column types convert the values as in any SQLAlchemy insert (timestamps, JSON).
+    """
+    if _in_write.get():
+        db.session.execute(table.insert(), values)
+        return
+    dialect = db.engine.dialect
+    key = (table.name, tuple(values), dialect.name)
+    plan = _INSERTS.get(key)
+    if plan is None:
+        quote = dialect.identifier_preparer.quote
+        columns = [table.c[name] for name in values]
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)})"
+               f" VALUES ({', '.join('?' * len(columns))})")
+        plan = _INSERTS[key] = (driver_sql(sql), [_processor(c, dialect) for c in columns])
+    sql, processors = plan
+    params = tuple(value if convert is None else convert(value)
+                   for convert, value in zip(processors, values.values(), strict=True))
+    _autocommit(sql, params)
+
+
+def _processor(column: Any, dialect: Any):
+    """Return the column's value conversion for this driver (the dialect's own type)."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _autocommit(sql: str, params: tuple) -> None:
+    connection = db.engine.raw_connection()
+    dbapi: Any = connection.dbapi_connection
+    plain = not _is_sqlite_dbapi(dbapi)  # SQLite connections are in autocommit already
+    try:
+        if plain:
+            dbapi.autocommit = True
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        cursor.close()
+    finally:
+        if plain:
+            dbapi.autocommit = False
+        connection.close()  # back to the pool
+
+
 def driver_sql(sql: str) -> str:
     """Return a "?"-style statement in the driver's parameter style ("?" or "%s")."""
     return sql if db.engine.dialect.paramstyle == "qmark" else sql.replace("?", "%s")

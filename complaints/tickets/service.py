@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 
 from complaints.accounts.models import Division, User
 from complaints.accounts.permissions import Viewer, can_see_identity, can_view_complaint
-from complaints.accounts.service import insert_audit
+from complaints.accounts.service import autocommit_audit
 from complaints.core import clock
 from complaints.core.db import transactional
 from complaints.extensions import db
@@ -194,11 +194,7 @@ def identity_for(complaint: Complaint, viewer: User | None) -> Identity:
 
 
 def audit_identity_view(viewer: User, complaints: list[Complaint], where: str) -> None:
-    """Record that the viewer saw the identities of confidential complaints.
-
-    Call it after the page is rendered: the write transaction first commits the request's
-    read transaction, which expires every loaded row (one SELECT per row if read again).
-    """
+    """Record that the viewer saw the identities of confidential complaints."""
     scope = Viewer.of(viewer)
     record_identity_view(viewer, [
         c.id for c in complaints
@@ -207,20 +203,18 @@ def audit_identity_view(viewer: User, complaints: list[Complaint], where: str) -
 
 
 def record_identity_view(viewer: User, ids: list[int], where: str) -> None:
-    """Write the audit row for confidential identities shown (the ids); none: nothing."""
-    if ids:
-        _record_identity_view(viewer.id, viewer.username, ids, where)
+    """Write the audit row for confidential identities shown (the ids); none: nothing.
 
-
-@transactional
-def _record_identity_view(viewer_id: int, username: str, ids: list[int], where: str) -> None:
-    # Id and name come from the caller: the commit before this transaction expired the
-    # viewer, and loading them again would cost a SELECT.
+    One INSERT in autocommit: the request's read transaction and loaded rows stay as they
+    are, so it may be called before or after the page is rendered.
+    """
+    if not ids:
+        return
     detail: dict = {"where": where}
     if len(ids) > 1:
         detail["ids"] = ids
-    insert_audit("view_identity", viewer_id, username, object_type="complaint",
-                 object_id=ids[0] if len(ids) == 1 else None, detail=detail)
+    autocommit_audit("view_identity", viewer.id, viewer.username, object_type="complaint",
+                     object_id=ids[0] if len(ids) == 1 else None, detail=detail)
 
 
 def active_types() -> list[ComplaintType]:
