@@ -10,7 +10,7 @@ from typing import cast
 
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -71,7 +71,11 @@ def add_audit(action: str, user: User | None = None, *, username: str | None = N
 def autocommit_audit(action: str, user_id: int | None, username: str | None, *,
                      object_type: str | None = None, object_id: int | None = None,
                      detail: dict | None = None) -> None:
-    """Write one audit record as a statement of its own, leaving the session untouched."""
+    """Write the same record as add_audit with one INSERT, without the ORM's flush.
+
+    Outside a write transaction the INSERT commits on its own (core.db.autocommit_insert)
+    and leaves the session untouched; inside one it joins it.
+    """
     autocommit_insert(_AUDIT_TABLE, {
         "at": clock.now(), "user_id": user_id, "username": username, "action": action,
         "object_type": object_type, "object_id": object_id, "ip": client_ip(),
@@ -79,19 +83,7 @@ def autocommit_audit(action: str, user_id: int | None, username: str | None, *,
     })
 
 
-def insert_audit(action: str, user_id: int | None, username: str | None, *,
-                 object_type: str | None = None, object_id: int | None = None,
-                 detail: dict | None = None) -> None:
-    """Write the same record as add_audit with one INSERT, without the ORM's flush."""
-    db.session.execute(_INSERT_AUDIT, {
-        "at": clock.now(), "user_id": user_id, "username": username, "action": action,
-        "object_type": object_type, "object_id": object_id, "ip": client_ip(),
-        "detail": detail,
-    })
-
-
 _AUDIT_TABLE = cast(Table, AuditLog.__table__)
-_INSERT_AUDIT = insert(_AUDIT_TABLE)  # values given when run: built once
 
 
 @transactional

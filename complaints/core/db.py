@@ -131,6 +131,17 @@ def autocommit_rows(sql: str, params: tuple = (), then: tuple[str, tuple] | None
     more (two round trips on PostgreSQL). then: an optional statement run afterwards on
     the same connection, on its own (its rows are not returned).
     """
+    with _autocommit_cursor() as cursor:
+        cursor.execute(driver_sql(sql), params)
+        rows = list(cursor.fetchall())
+        if then is not None:
+            cursor.execute(driver_sql(then[0]), then[1])
+        return rows
+
+
+@contextmanager
+def _autocommit_cursor() -> Iterator[Any]:
+    """Yield a cursor of a pooled connection in autocommit; give the connection back after."""
     connection = db.engine.raw_connection()
     dbapi: Any = connection.dbapi_connection
     # SQLite connections are in autocommit already (_on_connect; we emit BEGIN ourselves).
@@ -139,12 +150,8 @@ def autocommit_rows(sql: str, params: tuple = (), then: tuple[str, tuple] | None
         if plain:
             dbapi.autocommit = True
         cursor = connection.cursor()
-        cursor.execute(driver_sql(sql), params)
-        rows = list(cursor.fetchall())
-        if then is not None:
-            cursor.execute(driver_sql(then[0]), then[1])
+        yield cursor
         cursor.close()
-        return rows
     finally:
         if plain:
             dbapi.autocommit = False
@@ -179,28 +186,13 @@ def autocommit_insert(table: Any, values: dict) -> None:
     sql, processors = plan
     params = tuple(value if convert is None else convert(value)
                    for convert, value in zip(processors, values.values(), strict=True))
-    _autocommit(sql, params)
+    with _autocommit_cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _processor(column: Any, dialect: Any):
     """Return the column's value conversion for this driver (the dialect's own type)."""
     return column.type.dialect_impl(dialect).bind_processor(dialect)
-
-
-def _autocommit(sql: str, params: tuple) -> None:
-    connection = db.engine.raw_connection()
-    dbapi: Any = connection.dbapi_connection
-    plain = not _is_sqlite_dbapi(dbapi)  # SQLite connections are in autocommit already
-    try:
-        if plain:
-            dbapi.autocommit = True
-        cursor = connection.cursor()
-        cursor.execute(sql, params)
-        cursor.close()
-    finally:
-        if plain:
-            dbapi.autocommit = False
-        connection.close()  # back to the pool
 
 
 def driver_sql(sql: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from complaints.accounts.models import AuditLog, Division, User
-from complaints.accounts.service import add_audit, insert_audit
+from complaints.accounts.service import add_audit, autocommit_audit
 from complaints.core.db import write_transaction
 from complaints.core.i18n import datetime_formatter, day_formatter
 from complaints.extensions import db
@@ -118,14 +118,14 @@ def test_formatters_print_what_flask_babel_prints(app, ctx, lang):
         assert day(None) == moment(None) == ""
 
 
-def test_insert_audit_writes_what_add_audit_writes(app, ctx, factory):
+def test_autocommit_audit_writes_what_add_audit_writes(app, ctx, factory):
     user = factory.user(positions=[("registrar", None)])
     with (app.test_request_context("/", environ_base={"REMOTE_ADDR": "10.0.0.9"}),
           write_transaction()):
         viewer = db.session.get(User, user.id)
         add_audit("view_identity", viewer, object_type="complaint", detail={"ids": [1, 2]})
-        insert_audit("view_identity", viewer.id, viewer.username, object_type="complaint",
-                     detail={"ids": [1, 2]})
+        autocommit_audit("view_identity", viewer.id, viewer.username, object_type="complaint",
+                         detail={"ids": [1, 2]})
     first, second = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()[-2:]
     fields = ("user_id", "username", "action", "object_type", "object_id", "ip", "detail",
               "note")
