@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 
 from complaints.accounts import service
 from complaints.accounts.forms import LoginForm
+from complaints.accounts.permissions import positions_of
+from complaints.core.kept import kept
 from complaints.core.views import landing_url, safe_next
 from complaints.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
+NAV_EXTENSION = "accounts.staff_nav"
+NAV_MAX = 64  # languages × sets of positions seen recently
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,3 +55,21 @@ def logout():
         session["lang"] = lang
     flash(_("You have been logged out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+def staff_nav() -> Markup:
+    """Return the staff links of the navigation (templates/_staff_nav.html).
+
+    Which links a user gets follows from the positions they hold today alone, so the
+    links are rendered once per language, set of positions and address prefix and kept;
+    a change of positions is a new key and shows on the next page.
+    """
+    key = (str(get_locale() or "id"), request.script_root,
+           frozenset(positions_of(current_user)))
+    return kept(NAV_EXTENSION, key, lambda: Markup(  # noqa: S704  (our own template)
+        render_template("_staff_nav.html")), NAV_MAX)
+
+
+@bp.app_context_processor
+def _nav_helpers():
+    return {"staff_nav": staff_nav}
