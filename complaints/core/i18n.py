@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +16,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
-    format_datetime,
     format_decimal,
     get_locale,
     get_timezone,
@@ -120,16 +119,30 @@ def day_formatter(fmt: str = "medium") -> Callable[[date | datetime | None], str
     return format_one
 
 
+@lru_cache(maxsize=4096)
+def _moment_text(value: datetime, fmt: str, tz: tzinfo, locale: str) -> str:
+    # tz is Flask-Babel's zone object (one instance per zone), so it serves as the key.
+    return babel_dates.format_datetime(value, fmt, tzinfo=tz, locale=locale)
+
+
+def format_moment(value: datetime | None, fmt: str = "medium") -> str:
+    """Return the datetime in the user's time zone and language (the `datetime` filter).
+
+    What flask_babel.format_datetime prints (the app configures no named date formats, so
+    fmt is babel's own). Deadlines fall on a few moments (the end of a working day), so
+    each moment is formatted once per format, zone and language and kept.
+    """
+    return datetime_formatter(fmt)(value)
+
+
 def datetime_formatter(fmt: str = "medium") -> Callable[[datetime | None], str]:
-    """Return the `datetime` filter bound to the request's time zone and language."""
-    tz, locale = get_timezone(), get_locale()
+    """Return format_moment bound to the request's time zone and language (for long lists)."""
+    tz, locale = get_timezone(), str(get_locale() or "id")
 
     def format_one(value: datetime | None) -> str:
         if not value:
             return ""
-        # What flask_babel.format_datetime does, without looking both up again per value
-        # (the app configures no named date formats, so fmt is babel's own).
-        return babel_dates.format_datetime(value, fmt, tzinfo=tz, locale=locale)
+        return _moment_text(value, fmt, tz, locale)
 
     return format_one
 
@@ -139,9 +152,7 @@ def init_app(app: Flask) -> None:
     compile_catalogs()
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date"] = format_day
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["number"] = lambda value: (
         format_decimal(value) if value is not None else ""
     )
