@@ -91,7 +91,6 @@ class _Rows:
         self.day, self.moment = day_formatter(), datetime_formatter("short")
         self.labels = {g: label_table(g) for g in ("status", "weight", "channel")}
         self.badges: dict[tuple[str, str], str] = {}
-        self.dues: dict[datetime, str] = {}
         self.no_name, self.due_word = _("(no name)"), _("Due")
         self.paused = DUE.format(text=escape(_("Clock paused")))
         self.due_badges = {
@@ -138,13 +137,9 @@ class _Rows:
         """Return what due_short() prints before its badge, for an open complaint."""
         if clock_paused:
             return self.paused
-        if not next_due_at:
-            return ""
-        found = self.dues.get(next_due_at)  # deadlines fall on a few moments (end of day)
-        if found is None:
-            found = self.dues[next_due_at] = DUE.format(
-                text=escape(f"{self.due_word} {self.moment(next_due_at)}"))
-        return found
+        if next_due_at:
+            return DUE.format(text=escape(f"{self.due_word} {self.moment(next_due_at)}"))
+        return ""
 
 
 class _DueState:
