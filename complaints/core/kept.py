@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar, cast
 
 from flask import current_app
 
@@ -34,3 +34,29 @@ def kept(name: str, key: Hashable, render: Callable[[], T], limit: int) -> T:
         while len(cache) > limit:
             cache.popitem(last=False)
     return made
+
+
+def kept_each(name: str, keys: Sequence[Hashable], render: Callable[[Hashable], T],
+              limit: int) -> list[T]:
+    """Return the entry of each key in this app's cache `name`, rendering the new ones.
+
+    kept() for the many parts of one page (e.g. its rows): one lock round for the lookups
+    and one for the new entries. At most `limit` entries are kept, as in kept().
+    """
+    cache: OrderedDict = current_app.extensions.setdefault(name, OrderedDict())
+    with _lock:
+        found: list[T | None] = [cache.get(key) for key in keys]
+        for key, entry in zip(keys, found, strict=True):
+            if entry is not None:
+                cache.move_to_end(key)
+    missing = [i for i, entry in enumerate(found) if entry is None]
+    if not missing:
+        return cast(list[T], found)
+    for i in missing:
+        found[i] = render(keys[i])  # outside the lock, as in kept()
+    with _lock:
+        for i in missing:
+            cache[keys[i]] = found[i]
+        while len(cache) > limit:
+            cache.popitem(last=False)
+    return cast(list[T], found)  # every entry is filled now

@@ -2,7 +2,8 @@
 
 The queue is the page staff open most. Loading whole Complaint objects, checking the
 viewer's positions per row and resolving labels, dates and links through Flask-Babel and
-url_for per row cost several times the query itself; here each is worked out once per page.
+url_for per row cost several times the query itself; here each is worked out once per page,
+and each row's line is kept per app (core.kept), keyed by everything it prints.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template, request, url_for
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import CompoundSelect, Integer, String, literal_column, select, union_all
@@ -19,7 +21,7 @@ from complaints.accounts.models import Division, User
 from complaints.accounts.permissions import Viewer
 from complaints.core import clock
 from complaints.core.i18n import datetime_formatter, day_formatter
-from complaints.core.kept import kept
+from complaints.core.kept import kept, kept_each
 from complaints.core.labels import label_table
 from complaints.extensions import db
 from complaints.tickets import queries, service
@@ -78,6 +80,8 @@ ROW = """
     <span class="summary">{summary}</span>
   </li>
   """
+ROWS_EXTENSION = "tickets.queue_rows"
+ROWS_MAX = 2048  # lines kept per app: some 40 pages of 50
 BADGE = '<span class="badge badge-{group}-{value}">{label}</span>'
 DUE = '<span class="due">{text}</span>'
 
@@ -99,6 +103,7 @@ class _Rows:
             "due_soon": f'<span class="badge badge-due-soon">{escape(_("Due soon"))}</span>',
         }
         self.due_state = _DueState()
+        self.page_key = (str(get_locale() or "id"), str(get_timezone()), self.link)
 
     def badge(self, group: str, value) -> str:
         """Return what badge() of _macros/forms.html prints (worked out once per value)."""
@@ -113,25 +118,34 @@ class _Rows:
 
     def render(self, found, shown_ids: list[int]) -> Markup:
         """Return the rows as HTML; add to shown_ids the confidential identities shown."""
-        lines = []
+        keys = []
         for (id_, number, received_at, status, weight, channel, next_due_at, clock_paused,
              name, confidentiality, summary, holder_id, division_id) in found:
             confidential = confidentiality != Confidentiality.BIASA
             shown = self.viewer.may_see_identity(holder_id, division_id, confidential)
             if shown and confidential:
                 shown_ids.append(id_)
-            is_open = status in OPEN_STATUSES
-            lines.append(ROW.format(
-                link=self.link, id=id_, number=escape(number),
-                date=escape(self.day(received_at)), status=self.badge("status", status),
-                weight=self.badge("weight", weight),
-                due=self._due(next_due_at, bool(clock_paused)) if is_open else "",
-                due_badge=self.due_badges[self.due_state(next_due_at) if is_open else None],
-                channel=escape(self.labels["channel"].get(channel, channel) if channel else ""),
-                who=escape(((name or "") if shown else service.MASK) or self.no_name),
-                summary=escape(summary),
-            ))
-        return Markup("".join(lines))  # noqa: S704 - every value above is escaped
+            due = ((next_due_at, bool(clock_paused), self.due_state(next_due_at))
+                   if status in OPEN_STATUSES else None)
+            # Everything the line prints (with the page's language, zone and address): a
+            # change of any of them is a new line, never a stale one.
+            keys.append((self.page_key, id_, number, received_at, status, weight, channel,
+                         due, (name or "") if shown else service.MASK, summary))
+        lines = kept_each(ROWS_EXTENSION, keys, self._line, ROWS_MAX)
+        return Markup("".join(lines))  # noqa: S704 - every value in a line is escaped
+
+    def _line(self, key) -> str:
+        """Return one row's <li> from its key (see render)."""
+        _page, id_, number, received_at, status, weight, channel, due, who, summary = key
+        return ROW.format(
+            link=self.link, id=id_, number=escape(number),
+            date=escape(self.day(received_at)), status=self.badge("status", status),
+            weight=self.badge("weight", weight),
+            due=self._due(due[0], due[1]) if due else "",
+            due_badge=self.due_badges[due[2] if due else None],
+            channel=escape(self.labels["channel"].get(channel, channel) if channel else ""),
+            who=escape(who or self.no_name), summary=escape(summary),
+        )
 
     def _due(self, next_due_at, clock_paused: bool) -> str:
         """Return what due_short() prints before its badge, for an open complaint."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import session
@@ -15,12 +15,21 @@ from werkzeug.datastructures import MultiDict
 
 from complaints.accounts.models import AuditLog, Division, User
 from complaints.accounts.service import add_audit, autocommit_audit
+from complaints.core import clock
 from complaints.core.db import write_transaction
 from complaints.core.i18n import datetime_formatter, day_formatter
 from complaints.extensions import db
 from complaints.intake import catalog
 from complaints.tickets import queries, queue_page, service
-from complaints.tickets.models import Complaint, ComplaintType, Confidentiality, Service
+from complaints.tickets.models import (
+    Channel,
+    Complaint,
+    ComplaintType,
+    Confidentiality,
+    Service,
+    Status,
+    Weight,
+)
 from tests.support.statements import recorded
 
 pytestmark = pytest.mark.both_db
@@ -131,3 +140,83 @@ def test_autocommit_audit_writes_what_add_audit_writes(app, ctx, factory):
               "note")
     assert [getattr(first, f) for f in fields] == [getattr(second, f) for f in fields]
     assert second.ip == "10.0.0.9" and second.at is not None
+
+
+def _html(app, user_id: int, lang: str = "id") -> str:
+    page, _rows, _identities = _page(app, user_id, lang)
+    return str(page.html)
+
+
+def test_kept_lines_are_the_freshly_rendered_ones(app, ctx, factory):
+    user = factory.user(positions=[("registrar", None)])
+    for i in range(3):
+        factory.complaint(complainant_name=f"Nama {i}", summary=f"Ringkasan {i}")
+    first = _html(app, user.id)
+    assert len(app.extensions[queue_page.ROWS_EXTENSION]) == 3
+    assert _html(app, user.id) == first  # from the kept lines
+    app.extensions.pop(queue_page.ROWS_EXTENSION)
+    assert _html(app, user.id) == first  # rendered anew
+
+
+def test_a_changed_complaint_shows_on_the_next_page(app, ctx, factory):
+    user = factory.user(positions=[("registrar", None)])
+    complaint, _code = factory.complaint(summary="Sebelum diubah", complainant_name="Nama Lama")
+    before = _html(app, user.id)
+    with write_transaction():
+        row = db.session.get(Complaint, complaint.id)
+        row.summary, row.complainant_name = "Sesudah diubah", "Nama Baru"
+        row.status, row.weight = Status.CLOSED, Weight.BERAT
+    after = _html(app, user.id)
+    assert "Sebelum diubah" in before and "Nama Lama" in before
+    assert "Sesudah diubah" in after and "Nama Baru" in after
+    assert "Sebelum diubah" not in after and "Nama Lama" not in after
+    assert f"badge-status-{Status.CLOSED}" in after and f"badge-weight-{Weight.BERAT}" in after
+    assert '<span class="due">' in before and '<span class="due">' not in after  # closed
+
+
+def test_kept_lines_follow_the_language(app, ctx, factory):
+    user = factory.user(positions=[("registrar", None)])
+    factory.complaint(channel=Channel.WEB)
+    indonesian, english = _html(app, user.id, "id"), _html(app, user.id, "en")
+    assert "Situs web" in indonesian and "Website" in english and indonesian != english
+    app.extensions.pop(queue_page.ROWS_EXTENSION)
+    assert _html(app, user.id, "en") == english and _html(app, user.id, "id") == indonesian
+
+
+def test_one_viewers_kept_lines_never_show_another_an_identity(app, ctx, factory):
+    perizinan, other = _division("perizinan"), _division("sekretariat")
+    users = [factory.user(positions=[(role, "perizinan")]) for role in ("registrar", "handler")]
+    for i, conf in enumerate([*Confidentiality, *Confidentiality]):
+        factory.complaint(confidentiality=conf, complainant_name=f"Nama {i}",
+                          division_id=perizinan if i % 2 else other)
+    shown = set()
+    for user in [*users, *reversed(users)]:
+        page, rows, identities = _page(app, user.id)
+        who = re.findall(r'<span class="who">([^<]*)</span>', str(page.html))
+        assert who == [str(escape(identities[c.id].name or "(tanpa nama)")) for c in rows]
+        shown.add(tuple(who))
+    assert len(shown) == 2  # the two positions see different names, each only their own
+
+
+def test_a_due_date_passing_shows_as_overdue_on_the_next_page(app, ctx, factory):
+    user = factory.user(positions=[("registrar", None)])
+    complaint, _code = factory.complaint()
+    assert complaint.next_due_at is not None
+    try:
+        clock.set_now(complaint.next_due_at - timedelta(days=20))
+        assert "badge-overdue" not in _html(app, user.id)
+        clock.set_now(complaint.next_due_at + timedelta(hours=1))
+        assert "badge-overdue" in _html(app, user.id)
+    finally:
+        clock.set_now(None)
+
+
+def test_at_most_rows_max_lines_are_kept(app, ctx, factory, monkeypatch):
+    monkeypatch.setattr(queue_page, "ROWS_MAX", 2)
+    user = factory.user(positions=[("registrar", None)])
+    for _ in range(3):
+        factory.complaint()
+    html = _html(app, user.id)
+    assert html.count('<li class="row">') == 3
+    assert len(app.extensions[queue_page.ROWS_EXTENSION]) == 2
+    assert _html(app, user.id) == html
