@@ -8,8 +8,10 @@ and each row's line is kept per app (core.kept), keyed by everything it prints.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from flask import render_template, request, url_for
 from flask_babel import get_locale, get_timezone
@@ -87,23 +89,39 @@ DUE = '<span class="due">{text}</span>'
 
 
 class _Rows:
-    """The rows of a page in the reader's language: every lookup done once per page."""
+    """The rows of a page in the reader's language: every lookup done once per page.
+
+    The formatters, labels and texts are worked out only when a line is not kept yet.
+    """
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
         self.link = url_for("tickets.detail", complaint_id=0)[:-1]  # ".../complaints/" + id
-        self.day, self.moment = day_formatter(), datetime_formatter("short")
-        self.labels = {g: label_table(g) for g in ("status", "weight", "channel")}
         self.badges: dict[tuple[str, str], str] = {}
-        self.no_name, self.due_word = _("(no name)"), _("Due")
-        self.paused = DUE.format(text=escape(_("Clock paused")))
-        self.due_badges = {
-            None: "",
+        self.due_state = _DueState()
+        self.page_key = (str(get_locale() or "id"), str(get_timezone()), self.link)
+
+    @cached_property
+    def day(self) -> Callable[[datetime | None], str]:
+        return day_formatter()
+
+    @cached_property
+    def moment(self) -> Callable[[datetime | None], str]:
+        return datetime_formatter("short")
+
+    @cached_property
+    def labels(self) -> dict[str, dict]:
+        return {g: label_table(g) for g in ("status", "weight", "channel")}
+
+    @cached_property
+    def texts(self) -> dict[str | None, str]:
+        """Return the row's fixed texts in the reader's language (by name or due state)."""
+        return {
+            None: "", "no_name": _("(no name)"), "due": _("Due"),
+            "paused": DUE.format(text=escape(_("Clock paused"))),
             "overdue": f'<span class="badge badge-overdue">{escape(_("Overdue"))}</span>',
             "due_soon": f'<span class="badge badge-due-soon">{escape(_("Due soon"))}</span>',
         }
-        self.due_state = _DueState()
-        self.page_key = (str(get_locale() or "id"), str(get_timezone()), self.link)
 
     def badge(self, group: str, value) -> str:
         """Return what badge() of _macros/forms.html prints (worked out once per value)."""
@@ -142,17 +160,17 @@ class _Rows:
             date=escape(self.day(received_at)), status=self.badge("status", status),
             weight=self.badge("weight", weight),
             due=self._due(due[0], due[1]) if due else "",
-            due_badge=self.due_badges[due[2] if due else None],
+            due_badge=self.texts[due[2] if due else None],
             channel=escape(self.labels["channel"].get(channel, channel) if channel else ""),
-            who=escape(who or self.no_name), summary=escape(summary),
+            who=escape(who or self.texts["no_name"]), summary=escape(summary),
         )
 
     def _due(self, next_due_at, clock_paused: bool) -> str:
         """Return what due_short() prints before its badge, for an open complaint."""
         if clock_paused:
-            return self.paused
+            return self.texts["paused"]
         if next_due_at:
-            return DUE.format(text=escape(f"{self.due_word} {self.moment(next_due_at)}"))
+            return DUE.format(text=escape(f"{self.texts['due']} {self.moment(next_due_at)}"))
         return ""
 
 
