@@ -22,26 +22,15 @@ def kept(name: str, key: Hashable, render: Callable[[], T], limit: int) -> T:
 
     At most `limit` entries are kept; the one used longest ago goes first.
     """
-    cache: OrderedDict = current_app.extensions.setdefault(name, OrderedDict())
-    with _lock:
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-            return found
-    made = render()  # outside the lock: rendering may take a while
-    with _lock:
-        cache[key] = made
-        while len(cache) > limit:
-            cache.popitem(last=False)
-    return made
+    return kept_each(name, (key,), lambda _key: render(), limit)[0]
 
 
 def kept_each(name: str, keys: Sequence[Hashable], render: Callable[[Hashable], T],
               limit: int) -> list[T]:
     """Return the entry of each key in this app's cache `name`, rendering the new ones.
 
-    kept() for the many parts of one page (e.g. its rows): one lock round for the lookups
-    and one for the new entries. At most `limit` entries are kept, as in kept().
+    For the many parts of one page (e.g. its rows): one lock round for the lookups and one
+    for the new entries. At most `limit` entries are kept, as in kept().
     """
     cache: OrderedDict = current_app.extensions.setdefault(name, OrderedDict())
     with _lock:
@@ -50,13 +39,12 @@ def kept_each(name: str, keys: Sequence[Hashable], render: Callable[[Hashable], 
             if entry is not None:
                 cache.move_to_end(key)
     missing = [i for i, entry in enumerate(found) if entry is None]
-    if not missing:
-        return cast(list[T], found)
     for i in missing:
-        found[i] = render(keys[i])  # outside the lock, as in kept()
-    with _lock:
-        for i in missing:
-            cache[keys[i]] = found[i]
-        while len(cache) > limit:
-            cache.popitem(last=False)
+        found[i] = render(keys[i])  # outside the lock: rendering may take a while
+    if missing:
+        with _lock:
+            for i in missing:
+                cache[keys[i]] = found[i]
+            while len(cache) > limit:
+                cache.popitem(last=False)
     return cast(list[T], found)  # every entry is filled now

@@ -114,11 +114,16 @@ class _Rows:
         return {g: label_table(g) for g in ("status", "weight", "channel")}
 
     @cached_property
-    def texts(self) -> dict[str | None, str]:
-        """Return the row's fixed texts in the reader's language (by name or due state)."""
+    def texts(self) -> dict[str, str]:
+        """Return the row's fixed texts in the reader's language."""
+        return {"no_name": _("(no name)"), "due": _("Due"),
+                "paused": DUE.format(text=escape(_("Clock paused")))}
+
+    @cached_property
+    def due_badges(self) -> dict[str | None, str]:
+        """Return the badge of each due state (none: no badge)."""
         return {
-            None: "", "no_name": _("(no name)"), "due": _("Due"),
-            "paused": DUE.format(text=escape(_("Clock paused"))),
+            None: "",
             "overdue": f'<span class="badge badge-overdue">{escape(_("Overdue"))}</span>',
             "due_soon": f'<span class="badge badge-due-soon">{escape(_("Due soon"))}</span>',
         }
@@ -160,7 +165,7 @@ class _Rows:
             date=escape(self.day(received_at)), status=self.badge("status", status),
             weight=self.badge("weight", weight),
             due=self._due(due[0], due[1]) if due else "",
-            due_badge=self.texts[due[2] if due else None],
+            due_badge=self.due_badges[due[2] if due else None],
             channel=escape(self.labels["channel"].get(channel, channel) if channel else ""),
             who=escape(who or self.texts["no_name"]), summary=escape(summary),
         )
