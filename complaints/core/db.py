@@ -1,9 +1,10 @@
-"""Database helpers: UTC timestamps, SQLite tuning, write transactions that lock up front."""
+"""Database helpers: UTC timestamps, SQLite tuning, write transactions that lock up front,
+PostgreSQL rollbacks that keep the connection's prepared statements."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import wraps
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 from complaints.extensions import db
@@ -66,6 +68,42 @@ def _on_begin(conn):
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_wanted.get() else "BEGIN")
 
 
+def _rollback_keeping_prepared(dbapi_connection) -> None:
+    """End a psycopg connection's clean transaction with a plain ROLLBACK.
+
+    psycopg's rollback() forgets every statement it prepared on the connection (a
+    statement prepared inside a failed transaction may not exist on the server). Every
+    request that only reads ends with a rollback, so no statement would ever reach the
+    five runs after which psycopg prepares it: each would be parsed and planned again on
+    every request. Prepared statements are not transactional in PostgreSQL, so after a
+    transaction without an error they are all still there; psycopg's rollback() then
+    finds the connection idle and leaves them be. A failed transaction, or any error
+    here, is left to psycopg's own rollback.
+    """
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    from psycopg import Error
+    from psycopg.pq import TransactionStatus
+
+    if dbapi_connection.closed or dbapi_connection.autocommit:
+        return
+    if dbapi_connection.info.transaction_status != TransactionStatus.INTRANS:
+        return
+    with suppress(Error):  # psycopg's rollback() comes next and reports (or recovers)
+        dbapi_connection.execute("ROLLBACK", prepare=False)
+
+
+def _on_rollback(conn) -> None:
+    """A Connection's rollback, before the driver's (see _rollback_keeping_prepared)."""
+    if conn.dialect.driver == "psycopg" and not conn.closed and not conn.invalidated:
+        _rollback_keeping_prepared(conn.connection.dbapi_connection)
+
+
+def _on_reset(dbapi_connection, connection_record, reset_state) -> None:
+    """A connection given back to the pool inside a transaction, before its rollback."""
+    _rollback_keeping_prepared(dbapi_connection)
+
+
 def init_app(app) -> None:
     """Install the engine and session event handlers once per process."""
     from complaints.core import files
@@ -74,6 +112,8 @@ def init_app(app) -> None:
     if not event.contains(Engine, "connect", _on_connect):
         event.listen(Engine, "connect", _on_connect)
         event.listen(Engine, "begin", _on_begin)
+        event.listen(Engine, "rollback", _on_rollback)
+        event.listen(Pool, "reset", _on_reset)
 
 
 @contextmanager
