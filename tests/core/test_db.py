@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 
 from complaints.accounts.models import AuditLog, User
 from complaints.core.db import autocommit_insert, write_transaction
@@ -42,12 +42,32 @@ def test_it_is_committed_at_once_and_leaves_the_sessions_rows_as_they_were(ctx, 
     user = db.session.get(User, user_id)  # the request's read transaction, a loaded row
     autocommit_insert(TABLE, row("at_once", user_id=user_id))
     assert len(stored("at_once")) == 1  # visible to any other connection already
-    # The read transaction is ended first on SQLite only (see the WAL test below).
-    assert db.session().in_transaction() is (db.engine.dialect.name != "sqlite")
+    assert not db.session().in_transaction()  # the read transaction ended with the row
     assert not inspect(user).expired_attributes  # the loaded row is not expired
     assert user.username == "siti"
     db.session.rollback()
     assert len(stored("at_once")) == 1  # and the session's rollback does not undo it
+
+
+def test_on_postgresql_the_row_joins_the_read_transaction_on_its_connection(ctx, factory):
+    user_id = factory.user(username="siti").id
+    db.session.remove()
+    db.session.get(User, user_id)  # the request's read transaction
+    checkouts = []
+
+    def checkout(*args):
+        checkouts.append(args)
+
+    event.listen(db.engine.pool, "checkout", checkout)
+    try:
+        autocommit_insert(TABLE, row("joined_read"))
+    finally:
+        event.remove(db.engine.pool, "checkout", checkout)
+    assert len(stored("joined_read")) == 1
+    postgresql = db.engine.dialect.name == "postgresql"
+    # PostgreSQL: on the session's own connection. SQLite: committed first, then on a
+    # pooled connection in autocommit (the session's, given back by the commit).
+    assert len(checkouts) == (0 if postgresql else 1)
 
 
 def wal_bytes() -> int:
