@@ -17,7 +17,15 @@ from flask import render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import CompoundSelect, Integer, String, literal_column, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    String,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from complaints.accounts.models import Division, User
 from complaints.accounts.permissions import Viewer
@@ -35,13 +43,23 @@ from complaints.tickets.models import (
     Service,
 )
 
+
+def _stored(column):
+    """The column as stored, its value not made an enum member (a third of reading the rows).
+
+    The enums are StrEnums: a member equals, and hashes as, its stored value, so the
+    labels, the comparisons below and the kept lines' keys read the same either way.
+    """
+    return type_coerce(column, String).label(column.key)
+
+
 # Only what the page shows (and what the identity rule needs): no body, no identity fields
 # beyond the name.
 COLUMNS = (
-    Complaint.id, Complaint.number, Complaint.received_at, Complaint.status,
-    Complaint.weight, Complaint.channel, Complaint.next_due_at, Complaint.clock_paused,
-    Complaint.complainant_name, Complaint.confidentiality, Complaint.summary,
-    Complaint.holder_id, Complaint.division_id,
+    Complaint.id, Complaint.number, Complaint.received_at, _stored(Complaint.status),
+    _stored(Complaint.weight), _stored(Complaint.channel), Complaint.next_due_at,
+    Complaint.clock_paused, Complaint.complainant_name, _stored(Complaint.confidentiality),
+    Complaint.summary, Complaint.holder_id, Complaint.division_id,
 )
 
 

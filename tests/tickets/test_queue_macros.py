@@ -94,3 +94,26 @@ def test_the_cases_reach_every_due_badge(app, ctx, fixed_clock):
     assert '<span class="due">Due ' in found["due later"]
     assert "Clock paused" in found["clock paused"]
     assert '<span class="due">' not in found["no due date"]
+
+
+def test_rows_as_stored_print_what_their_enum_members_print(app, ctx, fixed_clock):
+    """The page reads status, weight, channel and confidentiality as stored text."""
+    everyone = SimpleNamespace(may_see_identity=lambda *args: True)
+    due = NOW + timedelta(minutes=30)
+    with app.test_request_context("/staff/queue"):
+        checked = 0
+        for status, weight, channel, confidentiality in itertools.product(
+                Status, [None, *Weight], Channel, Confidentiality):
+            members = (7, "ADU/2026/000007", NOW, status, weight, channel, due, False, "Siti",
+                       confidentiality, "Ringkasan", None, None)
+            stored = (7, "ADU/2026/000007", NOW, status.value, weight and weight.value,
+                      channel.value, due, 0, "Siti", confidentiality.value, "Ringkasan",
+                      None, None)
+            printed = []
+            for row in (members, stored):
+                app.extensions.pop(queue_page.ROWS_EXTENSION, None)  # no kept line
+                shown: list[int] = []
+                printed.append((str(queue_page._Rows(everyone).render([row], shown)), shown))
+            assert printed[0] == printed[1], (status, weight, channel, confidentiality)
+            checked += 1
+    assert checked == len(Status) * (len(Weight) + 1) * len(Channel) * len(Confidentiality)
