@@ -52,12 +52,9 @@ class UTCDateTime(TypeDecorator):
         """
         from sqlalchemy.engine import processors
 
-        parse = self.impl_instance.result_processor(dialect, coltype)
+        if self.impl_instance.result_processor(dialect, coltype) is not processors.str_to_datetime:
+            return super().result_processor(dialect, coltype)
         convert = self.process_result_value
-        if parse is not processors.str_to_datetime:
-            if parse is None:
-                return lambda value: convert(value, dialect)
-            return lambda value: convert(parse(value), dialect)
         parse_iso = datetime.fromisoformat
 
         def process(value):
@@ -118,8 +115,7 @@ def _rollback_keeping_prepared(dbapi_connection) -> None:
     from psycopg import Error
     from psycopg.pq import TransactionStatus
 
-    if dbapi_connection.closed or dbapi_connection.autocommit:
-        return
+    # Idle (autocommit, or nothing begun), failed or closed: psycopg's rollback() alone.
     if dbapi_connection.info.transaction_status != TransactionStatus.INTRANS:
         return
     with suppress(Error):  # psycopg's rollback() comes next and reports (or recovers)
