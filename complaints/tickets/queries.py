@@ -19,6 +19,7 @@ from complaints.tickets.models import (
 )
 
 QUEUE_VIEWS = ("mine", "division", "untriaged", "open", "due_soon", "overdue", "all")
+TIMED_VIEWS = ("due_soon", "overdue")  # their statement holds the time it was built at
 SORTS = ("newest", "oldest")
 FILTER_KEYS = {"view", "status", "channel", "weight", "division", "type", "service", "q",
                "after", "sort"}
@@ -152,7 +153,7 @@ def due_clause(view: str):
 def queue_query(flt: QueueFilter, user: User) -> Select:
     """Return the query of one page of the queue (one row more, to know if there is a next)."""
     query = visible_to(select(Complaint), user)
-    if flt.view in ("due_soon", "overdue"):
+    if flt.view in TIMED_VIEWS:
         query = query.where(due_clause(flt.view))
     if flt.view == "mine":
         query = query.where(Complaint.holder_id == user.id)

@@ -9,9 +9,10 @@ and each row's line is kept per app (core.kept), keyed by everything it prints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cached_property
+from operator import attrgetter
 
 from flask import render_template, request, url_for
 from flask_babel import get_locale, get_timezone
@@ -75,14 +76,41 @@ class QueuePage:
 
 def load_page(flt: queries.QueueFilter, user: User, size: int) -> QueuePage:
     """Return one page of the queue as the user may see it."""
-    query = queries.queue_query(flt, user).with_only_columns(*COLUMNS).limit(size + 1)
+    viewer = Viewer.of(user)
     # Plain rows through the session's connection (and transaction): no ORM objects.
-    found = db.session.connection().execute(query).all()
+    found = db.session.connection().execute(page_statement(flt, user, viewer, size)).all()
     more = len(found) > size
     found = found[:size]
     shown_ids: list[int] = []
-    html = _Rows(Viewer.of(user)).render(found, shown_ids)
+    html = _Rows(viewer).render(found, shown_ids)
     return QueuePage(html, len(found), shown_ids, found[-1].id if more else None)
+
+
+STATEMENTS_EXTENSION = "tickets.queue_statements"
+STATEMENTS_MAX = 256  # filters × viewers × pages seen recently
+
+
+def page_statement(flt: queries.QueueFilter, user: User, viewer: Viewer, size: int):
+    """Return the statement of one page (size rows and one more), kept per app.
+
+    Building the statement again on every page cost more than running it: the clauses, then
+    SQLAlchemy's cache key of the new object and its columns matched once more to the
+    compiled form it had kept. The same statement object carries its key and its columns.
+    The key is all that queue_query reads: the filter and the viewer's id, permissions and
+    divisions as of today. The due views read the clock, so they are built every time.
+    """
+    def build():
+        return queries.queue_query(flt, user).with_only_columns(*COLUMNS).limit(size + 1)
+
+    if flt.view in queries.TIMED_VIEWS:
+        return build()
+    return kept(STATEMENTS_EXTENSION, (viewer, _filter_values(flt), size), build,
+                STATEMENTS_MAX)
+
+
+# Every field of the filter but `extra` (which queue_query does not read), so a field added
+# later is in the key without a change here.
+_filter_values = attrgetter(*(f.name for f in fields(queries.QueueFilter) if f.name != "extra"))
 
 
 # One line of the queue. It was a loop in templates/tickets/queue.html calling the badge()

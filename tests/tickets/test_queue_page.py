@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -13,8 +14,8 @@ from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from complaints.accounts.models import AuditLog, Division, User
-from complaints.accounts.service import add_audit, autocommit_audit
+from complaints.accounts.models import AuditLog, Division, Position, User
+from complaints.accounts.service import add_audit, assign_position, autocommit_audit
 from complaints.core import clock
 from complaints.core.db import write_transaction
 from complaints.core.i18n import datetime_formatter, day_formatter
@@ -220,3 +221,51 @@ def test_at_most_rows_max_lines_are_kept(app, ctx, factory, monkeypatch):
     assert html.count('<li class="row">') == 3
     assert len(app.extensions[queue_page.ROWS_EXTENSION]) == 2
     assert _html(app, user.id) == html
+
+
+def _shown(app, user_id: int, **args) -> list[int]:
+    page, _rows, _identities = _page(app, user_id, **args)
+    return [int(i) for i in re.findall(r'href="/staff/complaints/(\d+)"', str(page.html))]
+
+
+def test_kept_statements_follow_the_viewer_and_the_filter(app, ctx, factory):
+    perizinan, other = _division("perizinan"), _division("sekretariat")
+    handler = factory.user(positions=[("handler", "perizinan")])
+    mine, _code = factory.complaint(division_id=perizinan, channel=Channel.EMAIL)
+    theirs, _code = factory.complaint(division_id=other, channel=Channel.EMAIL)
+    for _ in range(2):  # the second time from the kept statements
+        assert _shown(app, handler.id) == [mine.id]
+        assert _shown(app, handler.id, channel="email") == [mine.id]
+        assert _shown(app, handler.id, channel="surat") == []
+        assert _shown(app, handler.id, after=str(mine.id)) == []
+    assert len(app.extensions[queue_page.STATEMENTS_EXTENSION]) == 4
+    # A new position is a new viewer: the page shows what it may see now.
+    with app.test_request_context("/"):
+        assign_position(handler.id, Position.HANDLER, "sekretariat")
+    assert _shown(app, handler.id) == [theirs.id, mine.id]
+    assert _shown(app, handler.id, after=str(theirs.id)) == [mine.id]
+    registrar = factory.user(positions=[("registrar", None)])
+    assert _shown(app, registrar.id, channel="email") == [theirs.id, mine.id]
+
+
+def test_filters_differing_in_any_field_have_their_own_kept_statement(ctx):
+    base = queries.QueueFilter()
+    for field in dataclasses.fields(queries.QueueFilter):
+        if field.name != "extra":  # the one field queue_query does not read
+            other = dataclasses.replace(base, **{field.name: object()})
+            assert queue_page._filter_values(other) != queue_page._filter_values(base), field
+
+
+def test_the_due_views_are_built_at_the_time_of_each_page(app, ctx, factory):
+    user = factory.user(positions=[("registrar", None)])
+    complaint, _code = factory.complaint()
+    try:
+        clock.set_now(complaint.next_due_at - timedelta(days=20))
+        assert _shown(app, user.id, view="overdue") == []
+        clock.set_now(complaint.next_due_at + timedelta(hours=1))
+        assert _shown(app, user.id, view="overdue") == [complaint.id]
+        clock.set_now(complaint.next_due_at - timedelta(days=20))
+        assert _shown(app, user.id, view="overdue") == []
+    finally:
+        clock.set_now(None)
+    assert queue_page.STATEMENTS_EXTENSION not in app.extensions
