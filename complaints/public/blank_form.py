@@ -17,9 +17,9 @@ import secrets
 from flask import render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from complaints.core import security
 from complaints.core.db import autocommit_rows
 from complaints.core.kept import kept
 from complaints.public.forms import ComplaintForm
@@ -49,11 +49,11 @@ def page(code: str | None) -> str:
     rows = _catalogue()
     selected = next((row[0] for row in rows if code and row[1] == code), None)
     if session.get("_flashes"):  # a message to show once: this page is not the common one
-        return _render_page(rows, selected, generate_csrf)
+        return _render_page(rows, selected, security.csrf_token)
     key = (str(get_locale()), rows, selected, request.script_root, request.full_path)
     html = kept(EXTENSION, key, lambda: _render_page(rows, selected, lambda: TOKEN_MARK),
                 MAX_ENTRIES)
-    return html.replace(TOKEN_MARK, generate_csrf())
+    return html.replace(TOKEN_MARK, security.csrf_token())
 
 
 def _render_page(rows, selected: int | None, token) -> str:
