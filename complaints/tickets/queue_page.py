@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import (
     CompoundSelect,
     Integer,
+    Select,
     String,
     literal_column,
     select,
@@ -90,8 +91,10 @@ STATEMENTS_EXTENSION = "tickets.queue_statements"
 STATEMENTS_MAX = 256  # filters × viewers × pages seen recently
 
 
-def page_statement(flt: queries.QueueFilter, user: User, viewer: Viewer, size: int):
+def page_statement(flt: queries.QueueFilter, user: User, viewer: Viewer, size: int) -> Select:
     """Return the statement of one page (size rows and one more), kept per app.
+
+    `viewer` is Viewer.of(user), worked out once by the caller, which needs it for the rows.
 
     Building the statement again on every page cost more than running it: the clauses, then
     SQLAlchemy's cache key of the new object and its columns matched once more to the
