@@ -70,6 +70,6 @@ def staff_nav() -> Markup:
         render_template("_staff_nav.html")), NAV_MAX)
 
 
-@bp.app_context_processor
-def _nav_helpers():
-    return {"staff_nav": staff_nav}
+@bp.record_once
+def _nav_helpers(state) -> None:
+    state.app.jinja_env.globals.update({"staff_nav": staff_nav})

@@ -65,9 +65,9 @@ def health():
     return {"status": "ok"}
 
 
-@bp.app_context_processor
-def _template_helpers():
+@bp.record_once
+def _template_helpers(state) -> None:
     def has_endpoint(name: str) -> bool:
         return name in current_app.view_functions
 
-    return {"has_endpoint": has_endpoint}
+    state.app.jinja_env.globals.update({"has_endpoint": has_endpoint})

@@ -42,11 +42,11 @@ def read_all():
     return redirect(url_for("inbox.index"))
 
 
-@bp.app_context_processor
-def _unread():
+@bp.record_once
+def _unread(state) -> None:
     def inbox_unread() -> int:
         if not current_user.is_authenticated:
             return 0
         return service.unread_count(current_user)
 
-    return {"inbox_unread": inbox_unread}
+    state.app.jinja_env.globals.update({"inbox_unread": inbox_unread})

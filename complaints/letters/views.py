@@ -66,8 +66,8 @@ def dispatch(letter_id: int):
     return redirect(url_for("tickets.detail", complaint_id=letter.complaint_id) + "#letters")
 
 
-@bp.app_context_processor
-def _helpers():
+@bp.record_once
+def _helpers(state) -> None:
     def letters_panel(complaint: Complaint) -> dict:
         today = clock.now().astimezone(office_tz()).date()
         return {"letters": service.letters_for(complaint.id),
@@ -76,4 +76,5 @@ def _helpers():
     def dispatch_label(value) -> str:
         return str(DISPATCH_LABELS.get(value, value)) if value else ""
 
-    return {"letters_panel": letters_panel, "dispatch_label": dispatch_label}
+    state.app.jinja_env.globals.update(
+        {"letters_panel": letters_panel, "dispatch_label": dispatch_label})

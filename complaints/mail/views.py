@@ -94,6 +94,7 @@ def dismiss(inbound_id: int):
     return _act(inbound_id, service.dismiss, _("The message was marked as looked at."))
 
 
-@bp.app_context_processor
-def _helpers():
-    return {"quarantine_reason_label": lambda r: str(REASON_LABELS.get(r, r or "—"))}
+@bp.record_once
+def _helpers(state) -> None:
+    state.app.jinja_env.globals.update(
+        {"quarantine_reason_label": lambda r: str(REASON_LABELS.get(r, r or "—"))})

@@ -63,12 +63,13 @@ def complaint_call(complaint_id: int):
     return redirect(url_for("tickets.detail", complaint_id=complaint.id) + "#calls")
 
 
-@bp.app_context_processor
-def _helpers():
+@bp.record_once
+def _helpers(state) -> None:
     from complaints.messaging import forms as call_forms
 
-    labels = {"direction": call_forms.DIRECTION_LABELS, "medium": call_forms.MEDIUM_LABELS,
-              "outcome": call_forms.OUTCOME_LABELS}
+    labels: dict[str, dict] = {"direction": call_forms.DIRECTION_LABELS,
+                               "medium": call_forms.MEDIUM_LABELS,
+                               "outcome": call_forms.OUTCOME_LABELS}
 
     def call_label(group: str, value) -> str:
         return str(labels[group].get(value, value))
@@ -82,4 +83,5 @@ def _helpers():
         )
         return {"calls": calls.calls_for(complaint.id), "form": CallForm(), "acks": list(acks)}
 
-    return {"call_label": call_label, "messaging_panel": messaging_panel}
+    state.app.jinja_env.globals.update(
+        {"call_label": call_label, "messaging_panel": messaging_panel})

@@ -66,13 +66,15 @@ def retry(message_id: int):
     return redirect(url_for("notifications.index"))
 
 
-@bp.app_context_processor
-def _helpers():
+@bp.record_once
+def _helpers(state) -> None:
     def undelivered(complaint_id: int):
         if not current_user.is_authenticated:
             return []
         return outbox.undelivered_for(complaint_id)
 
-    return {"undelivered_messages": undelivered,
-            "can_manage_mail": lambda: can_manage_mail(current_user),
-            "outbox_status_label": lambda status: str(STATUS_LABELS.get(status, status))}
+    state.app.jinja_env.globals.update({
+        "undelivered_messages": undelivered,
+        "can_manage_mail": lambda: can_manage_mail(current_user),
+        "outbox_status_label": lambda status: str(STATUS_LABELS.get(status, status)),
+    })

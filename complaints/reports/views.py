@@ -225,9 +225,9 @@ def report_status(version) -> str:
     return text
 
 
-@bp.app_context_processor
-def _report_helpers():
+@bp.record_once
+def _report_helpers(state) -> None:
     from complaints.core.labels import label
 
-    return {"report_status": report_status, "label": label,
-            "can_read_reports": lambda: holds(*READERS)}
+    state.app.jinja_env.globals.update({"report_status": report_status, "label": label,
+                                        "can_read_reports": lambda: holds(*READERS)})

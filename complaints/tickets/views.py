@@ -129,22 +129,16 @@ def can(perm: Perm) -> bool:
 
 
 @bp.record_once
-def _jinja_globals(state) -> None:
-    # Imported macros (badge() in _macros/forms.html) do not see context processors.
-    from complaints.core.labels import label
-
-    state.app.jinja_env.globals["label"] = label
-
-
-@bp.app_context_processor
-def _helpers():
+def _helpers(state) -> None:
+    # Globals, not a context processor: set once per app rather than merged into every
+    # render, and seen by macros imported without context (badge() in _macros/forms.html).
     from flask_babel import get_locale
 
     from complaints.accounts.permissions import Perm as _Perm
     from complaints.core.labels import label
     from complaints.tickets import presenters
 
-    return {
+    state.app.jinja_env.globals.update({
         "can": can,
         "Perm": _Perm,
         "label": label,
@@ -152,4 +146,4 @@ def _helpers():
         "event_text": lambda e: presenters.event_text(e, str(get_locale() or "id")),
         "user_name": presenters.user_name,
         "duration": presenters.station_duration,
-    }
+    })

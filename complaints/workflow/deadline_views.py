@@ -87,10 +87,12 @@ def delays_page():
                            users=users, position=lambda u: delays.position_of(u, today))
 
 
-@bp.app_context_processor
-def _helpers():
-    return {"due_state": presenters.due_state, "is_past": presenters.is_past,
-            "station_hours": presenters.station_hours,
-            "holder_position": presenters.holder_position,
-            "working_hours_text": presenters.hours_text,
-            "can_read_delays": lambda: bool(positions_of(current_user) & DELAY_READERS)}
+@bp.record_once
+def _helpers(state) -> None:
+    state.app.jinja_env.globals.update({
+        "due_state": presenters.due_state, "is_past": presenters.is_past,
+        "station_hours": presenters.station_hours,
+        "holder_position": presenters.holder_position,
+        "working_hours_text": presenters.hours_text,
+        "can_read_delays": lambda: bool(positions_of(current_user) & DELAY_READERS),
+    })

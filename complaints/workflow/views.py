@@ -58,11 +58,11 @@ def _register_event_titles(state) -> None:
     state.app.jinja_env.globals.setdefault("label", label)
 
 
-@bp.app_context_processor
-def _helpers():
+@bp.record_once
+def _helpers(state) -> None:
     from complaints.workflow.labels import proof_label
 
-    return {"workflow_panel": _panel_for, "proof_label": proof_label}
+    state.app.jinja_env.globals.update({"workflow_panel": _panel_for, "proof_label": proof_label})
 
 
 def _panel_for(complaint: Complaint) -> panel.Panel:
