@@ -67,7 +67,11 @@ def health():
 
 @bp.record_once
 def _template_helpers(state) -> None:
+    # Each domain sets its helpers the same way: globals, set once per app rather than
+    # merged into every render, and seen by macros imported without context (badge()).
+    from complaints.core.labels import label
+
     def has_endpoint(name: str) -> bool:
         return name in current_app.view_functions
 
-    state.app.jinja_env.globals.update({"has_endpoint": has_endpoint})
+    state.app.jinja_env.globals.update({"has_endpoint": has_endpoint, "label": label})

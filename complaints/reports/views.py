@@ -227,7 +227,5 @@ def report_status(version) -> str:
 
 @bp.record_once
 def _report_helpers(state) -> None:
-    from complaints.core.labels import label
-
-    state.app.jinja_env.globals.update({"report_status": report_status, "label": label,
+    state.app.jinja_env.globals.update({"report_status": report_status,
                                         "can_read_reports": lambda: holds(*READERS)})

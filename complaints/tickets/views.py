@@ -130,18 +130,14 @@ def can(perm: Perm) -> bool:
 
 @bp.record_once
 def _helpers(state) -> None:
-    # Globals, not a context processor: set once per app rather than merged into every
-    # render, and seen by macros imported without context (badge() in _macros/forms.html).
     from flask_babel import get_locale
 
     from complaints.accounts.permissions import Perm as _Perm
-    from complaints.core.labels import label
     from complaints.tickets import presenters
 
     state.app.jinja_env.globals.update({
         "can": can,
         "Perm": _Perm,
-        "label": label,
         "label_choices": presenters.label_choices,
         "event_text": lambda e: presenters.event_text(e, str(get_locale() or "id")),
         "user_name": presenters.user_name,

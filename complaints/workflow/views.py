@@ -49,13 +49,10 @@ EVENT_TITLES = {
 
 @bp.record_once
 def _register_event_titles(state) -> None:
-    from complaints.core.labels import label
     from complaints.tickets import presenters
 
     for kind, title in EVENT_TITLES.items():
         presenters.EVENT_TITLES.setdefault(kind, title)
-    # Macros imported without context (badge) need label() as a global, not a context value.
-    state.app.jinja_env.globals.setdefault("label", label)
 
 
 @bp.record_once

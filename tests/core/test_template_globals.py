@@ -14,7 +14,8 @@ HELPERS = ("can", "Perm", "label", "label_choices", "event_text", "user_name", "
 
 def test_every_helper_is_a_global_of_each_app_and_no_domain_adds_a_context_processor(
         tmp_path):
-    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
     one, two = make_app("sqlite", tmp_path / "a"), make_app("sqlite", tmp_path / "b")
     for app in (one, two):
         assert [name for name in HELPERS if name not in app.jinja_env.globals] == []
