@@ -2,7 +2,8 @@
 
 Tests in files named test_service*.py, test_models*.py, test_concurrency*.py and
 test_migrations*.py, and tests marked both_db, run on SQLite and again on a throwaway
-PostgreSQL cluster that the suite starts itself. The `app` fixture does not push an
+PostgreSQL cluster that the suite starts itself; tests marked postgresql_only run on that
+cluster alone. The `app` fixture does not push an
 app context (so requests through the test client get their own); use `ctx` for code
 that talks to the database directly.
 """
@@ -45,8 +46,10 @@ def pytest_generate_tests(metafunc):
     both = metafunc.definition.get_closest_marker("both_db") is not None or name.startswith(
         BOTH_DB_FILES
     )
-    metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"],
-                         indirect=True)
+    backends = ["sqlite", "postgresql"] if both else ["sqlite"]
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        backends = ["postgresql"]
+    metafunc.parametrize("backend", backends, indirect=True)
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_it_is_committed_at_once_and_leaves_the_sessions_rows_as_they_were(ctx, 
     assert len(stored("at_once")) == 1  # and the session's rollback does not undo it
 
 
-def test_on_postgresql_the_row_joins_the_read_transaction_on_its_connection(ctx, factory):
+def test_on_postgresql_the_row_is_written_on_the_sessions_own_connection(ctx, factory):
     user_id = factory.user(username="siti").id
     db.session.remove()
     db.session.get(User, user_id)  # the request's read transaction
@@ -65,8 +65,9 @@ def test_on_postgresql_the_row_joins_the_read_transaction_on_its_connection(ctx,
         event.remove(db.engine.pool, "checkout", checkout)
     assert len(stored("joined_read")) == 1
     postgresql = db.engine.dialect.name == "postgresql"
-    # PostgreSQL: on the session's own connection. SQLite: committed first, then on a
-    # pooled connection in autocommit (the session's, given back by the commit).
+    # PostgreSQL: on the session's own connection, in autocommit as its reads were.
+    # SQLite: committed first, then on a pooled connection in autocommit (the session's,
+    # given back by the commit).
     assert len(checkouts) == (0 if postgresql else 1)
 
 
