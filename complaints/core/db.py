@@ -1,11 +1,10 @@
 """Database helpers: UTC timestamps, SQLite tuning, write transactions that lock up front,
-PostgreSQL reads in autocommit and rollbacks that keep the connection's prepared
-statements."""
+one-statement reads and inserts in autocommit (PostgreSQL's connections: core.postgres)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import wraps
@@ -16,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
+from complaints.core import postgres
 from complaints.extensions import db
 
 _write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
@@ -93,113 +93,12 @@ def _is_sqlite_dbapi(dbapi_connection) -> bool:
 
 
 def _on_begin(conn):
-    """Start SQLite transactions ourselves: IMMEDIATE inside a write transaction.
-
-    On psycopg, a transaction begun outside write_transaction() reads in autocommit until
-    its first write (see _before_statement): each read then costs no BEGIN, and the end
-    of the request no COMMIT or ROLLBACK, two round trips of the server fewer. Under
-    PostgreSQL's READ COMMITTED every statement sees a snapshot of its own inside a
-    transaction too, so the reads see the same rows either way.
-    """
+    """Start SQLite transactions ourselves: IMMEDIATE inside a write transaction. On
+    psycopg, read outside one in autocommit (core.postgres.on_begin)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_wanted.get() else "BEGIN")
-    elif conn.dialect.driver == "psycopg" and _manages_autocommit(conn):
-        info = conn.info
-        dbapi_connection = conn.connection.dbapi_connection
-        if _MANAGED not in info:
-            # A connection its owner put in autocommit for good is left as it is.
-            info[_MANAGED] = not dbapi_connection.autocommit
-        if info[_MANAGED]:
-            _set_autocommit(dbapi_connection, not _write_lock_wanted.get())
-
-
-# The key, in a pooled connection's info, that says whether _on_begin switches its autocommit.
-_MANAGED = "complaints.reads_in_autocommit"
-
-
-def _manages_autocommit(conn) -> bool:
-    """Whether the reads of conn's transactions may run in autocommit: not when anyone
-    chose an isolation level (the engine's, or the connection's own)."""
-    return (conn.dialect.isolation_level is None
-            and "isolation_level" not in conn.get_execution_options())
-
-
-def _set_autocommit(dbapi_connection, on: bool) -> None:
-    """Switch a psycopg connection's autocommit when it is idle (it must be to switch)."""
-    if dbapi_connection.autocommit is not on and not dbapi_connection.info.transaction_status:
-        dbapi_connection.autocommit = on  # transaction_status 0: IDLE
-
-
-# Whether a statement only reads: by its text, as the driver gets it (bounded memo).
-_READS: dict[str, bool] = {}
-_LOCKS = ("FOR UPDATE", "FOR NO KEY UPDATE", "FOR SHARE", "FOR KEY SHARE")
-
-
-def _only_reads(statement: str) -> bool:
-    """Whether the statement is a plain SELECT: no write, no row lock, nothing held."""
-    known = _READS.get(statement)
-    if known is None:
-        text = statement.lstrip().upper()
-        known = text.startswith("SELECT") and not any(lock in text for lock in _LOCKS)
-        if len(_READS) > 4096:
-            _READS.clear()
-        _READS[statement] = known
-    return known
-
-
-def _before_statement(conn, cursor, statement, parameters, context, executemany) -> None:
-    """Begin the real transaction on psycopg before the first statement that is no read.
-
-    Reads of a transaction outside write_transaction() run in autocommit (_on_begin).
-    A write there (a flush outside write_transaction(), a row lock, a savepoint) turns
-    autocommit off first, so that it and every statement after it are one transaction,
-    committed or rolled back as the session says. A statement marked as one of its own
-    (single_statement()) runs in autocommit as it is.
-    """
-    if conn.dialect.driver != "psycopg" or _single.get():
-        return
-    dbapi_connection = cursor.connection
-    if (dbapi_connection.autocommit and not _only_reads(statement)
-            and conn.info.get(_MANAGED) and _manages_autocommit(conn)):
-        _set_autocommit(dbapi_connection, False)
-
-
-_single: ContextVar[bool] = ContextVar("single_statement", default=False)
-
-
-def _rollback_keeping_prepared(dbapi_connection) -> None:
-    """End a psycopg connection's clean transaction with a plain ROLLBACK.
-
-    psycopg's rollback() forgets every statement it prepared on the connection (a
-    statement prepared inside a failed transaction may not exist on the server). Every
-    request that only reads ends with a rollback, so no statement would ever reach the
-    five runs after which psycopg prepares it: each would be parsed and planned again on
-    every request. Prepared statements are not transactional in PostgreSQL, so after a
-    transaction without an error they are all still there; psycopg's rollback() then
-    finds the connection idle and leaves them be. A failed transaction, or any error
-    here, is left to psycopg's own rollback.
-    """
-    if not type(dbapi_connection).__module__.startswith("psycopg"):
-        return
-    from psycopg import Error
-    from psycopg.pq import TransactionStatus
-
-    # Idle (autocommit, or nothing begun), failed or closed: psycopg's rollback() alone.
-    if dbapi_connection.info.transaction_status != TransactionStatus.INTRANS:
-        return
-    with suppress(Error):  # psycopg's rollback() comes next and reports (or recovers)
-        dbapi_connection.execute("ROLLBACK", prepare=False)
-
-
-def _on_rollback(conn) -> None:
-    """A Connection's rollback, before the driver's (see _rollback_keeping_prepared)."""
-    if conn.dialect.driver == "psycopg" and not conn.closed and not conn.invalidated:
-        _rollback_keeping_prepared(conn.connection.dbapi_connection)
-
-
-def _on_reset(dbapi_connection, connection_record, reset_state) -> None:
-    """A connection given back to the pool inside a transaction, before its rollback."""
-    _rollback_keeping_prepared(dbapi_connection)
+    elif conn.dialect.driver == "psycopg":
+        postgres.on_begin(conn, writes=_write_lock_wanted.get())
 
 
 def init_app(app) -> None:
@@ -210,9 +109,9 @@ def init_app(app) -> None:
     if not event.contains(Engine, "connect", _on_connect):
         event.listen(Engine, "connect", _on_connect)
         event.listen(Engine, "begin", _on_begin)
-        event.listen(Engine, "before_cursor_execute", _before_statement)
-        event.listen(Engine, "rollback", _on_rollback)
-        event.listen(Pool, "reset", _on_reset)
+        event.listen(Engine, "before_cursor_execute", postgres.before_statement)
+        event.listen(Engine, "rollback", postgres.on_rollback)
+        event.listen(Pool, "reset", postgres.on_reset)
 
 
 @contextmanager
@@ -308,7 +207,7 @@ def autocommit_insert(table: Any, values: dict) -> None:
     Inside a write transaction the row joins it instead (on SQLite a second connection
     would wait for our own lock). Otherwise, when the request's transaction has only
     read (see _read_only_transaction), it ends with the row: on PostgreSQL the INSERT
-    runs on its connection (in autocommit, as its reads did; see _on_begin) and the
+    runs on its connection (in autocommit, as its reads did; see core.postgres) and the
     transaction ends, which costs no second connection (its checkout and ping);
     on SQLite it commits first (see _commit_keeping_rows for why) and the INSERT runs as
     a statement of its own, atomic by itself, on a pooled connection in autocommit, as
@@ -333,13 +232,10 @@ def autocommit_insert(table: Any, values: dict) -> None:
     session = db.session()
     if _read_only_transaction(session):
         if dialect.name != "sqlite":
-            # In autocommit when the transaction only read (psycopg; see _on_begin), else
-            # in the transaction, committed with it.
-            token = _single.set(True)
-            try:
+            # In autocommit when the transaction only read (core.postgres), else in the
+            # transaction, committed with it.
+            with postgres.single_statement():
                 session.connection().exec_driver_sql(sql, params)
-            finally:
-                _single.reset(token)
             _commit_keeping_rows(session)
             return
         _commit_keeping_rows(session)
