@@ -217,3 +217,31 @@ def cpu_ms(roots: Iterable[int]) -> float:
             if pid == root:
                 ticks += int(fields[13]) + int(fields[14])  # cutime, cstime (exited children)
     return ticks * 1000 / CLK_TCK
+
+
+@dataclass(frozen=True)
+class MachineTicks:
+    """The whole machine's CPU time so far, all CPUs, in ticks (the first line of /proc/stat)."""
+
+    busy: int  # user, nice, system, irq, softirq (guest time is inside user already)
+    steal: int  # time the hypervisor ran something else while this machine wanted a CPU
+    total: int  # everything above, idle and iowait
+
+    def since(self, before: MachineTicks) -> tuple[float, float, float]:
+        """Return the busy and the whole CPU milliseconds since `before` (all CPUs), and
+        the share of the whole that was stolen (%)."""
+        total = self.total - before.total
+        steal_pct = 100 * (self.steal - before.steal) / total if total else 0.0
+        return ((self.busy - before.busy) * 1000 / CLK_TCK, total * 1000 / CLK_TCK,
+                steal_pct)
+
+
+def machine_ticks(stat: str = "/proc/stat") -> MachineTicks:
+    """Return the machine's CPU ticks so far, to tell what else ran during a round."""
+    with open(stat) as fh:
+        name, *fields = fh.readline().split()
+    if name != "cpu":
+        raise RuntimeError(f"{stat}: no aggregate cpu line")
+    user, nice, system, idle, iowait, irq, softirq, steal = ([int(v) for v in fields] + [0] * 8)[:8]
+    busy = user + nice + system + irq + softirq
+    return MachineTicks(busy, steal, busy + idle + iowait + steal)

@@ -22,7 +22,7 @@ sys.path.insert(1, str(BENCH.parent))
 
 import setup_helpdesk as hd  # noqa: E402
 from adapters import SYSTEMS, Ours  # noqa: E402
-from client import cpu_ms, run_load  # noqa: E402
+from client import cpu_ms, machine_ticks, run_load  # noqa: E402
 from report import print_table  # noqa: E402
 from systems import VENV_BIN, Db, System, open_db, sample_fields  # noqa: E402
 
@@ -56,9 +56,10 @@ class Bench:
                 count: int, seconds: float, concurrency: int) -> None:
         """Run one bounded load and record rate, latency and CPU per operation."""
         app0, db0 = cpu_ms(system.app_pids()), cpu_ms(db.server_pids())
-        own0 = time.process_time()
+        own0, machine0 = time.process_time(), machine_ticks()
         res = run_load(make_task, count, seconds, concurrency)
         own = (time.process_time() - own0) * 1000
+        busy, whole, steal_pct = machine_ticks().since(machine0)
         app1, db1 = cpu_ms(system.app_pids()), cpu_ms(db.server_pids())
         done = len(res.latencies)
         if res.errors:
@@ -73,9 +74,17 @@ class Bench:
             "db_cpu_ms": (db1 - db0) / done if db.kind == "postgresql" else None,
             # The load driver shares the cores: its own CPU (HTTP, cookies, form parsing).
             "driver_cpu_ms": own / done,
+            # What else took the CPU meanwhile, as % of the machine's CPU time during the
+            # round (all CPUs): its other processes and interrupt handling, and the
+            # hypervisor (steal), so that a slow round can be told from slow code. In
+            # ticks of 10 ms: coarse for a round shorter than a second.
+            "other_pct": (100 * max(0.0, busy - (app1 - app0) - (db1 - db0) - own) / whole
+                          if whole else 0.0),
+            "steal_pct": steal_pct,
         })
         log(f"  {system.name:<8} {metric:<14} round {rnd}: {done} ops, {res.rate:.1f}/s, "
-            f"p50 {res.percentile(50) * 1000:.1f} ms, p95 {res.percentile(95) * 1000:.1f} ms")
+            f"p50 {res.percentile(50) * 1000:.1f} ms, p95 {res.percentile(95) * 1000:.1f} ms, "
+            f"steal {steal_pct:.1f} %")
 
     def phase(self, db: Db) -> None:
         """Prepare, start and measure the three systems on one database engine."""

@@ -81,6 +81,26 @@ def targets(records: list[dict], sizes) -> list[str]:
     return lines
 
 
+def machine(records: list[dict]) -> list[str]:
+    """Return, per engine and operation, what else used the CPU during the rounds.
+
+    Records of runs made before the driver kept these measures have none: no line.
+    """
+    lines = []
+    for db, metric in dict.fromkeys((r["db"], r["metric"]) for r in records):
+        rounds = [r for r in records if r["db"] == db and r["metric"] == metric
+                  and r.get("steal_pct") is not None]
+        if not rounds:
+            continue
+        steal = [r["steal_pct"] for r in rounds]
+        other = [r["other_pct"] for r in rounds]
+        lines.append(f"- {db} {metric}: of the machine's CPU time, stolen by the hypervisor "
+                     f"{min(steal):.1f}–{max(steal):.1f} %, used by other processes and "
+                     f"interrupts {min(other):.1f}–{max(other):.1f} % ({len(rounds)} rounds "
+                     "of all systems)")
+    return lines
+
+
 def _target(text: str, value: float | None, met: bool) -> str:
     if value is None:
         return f"- {text}: not measured"
@@ -91,6 +111,10 @@ def print_table(records: list[dict], notes: list[str], sizes) -> None:
     print("\n".join(table(records)))
     print("\nTargets:")
     print("\n".join(targets(records, sizes)))
+    lines = machine(records)
+    if lines:
+        print("\nThe machine during the rounds:")
+        print("\n".join(lines))
     print("\nNotes:")
     print("\n".join(f"- {n}" for n in notes))
 

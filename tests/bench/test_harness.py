@@ -113,6 +113,39 @@ def test_cpu_is_read_from_proc_for_the_process_tree():
     assert client.cpu_ms([2**22 + 12345]) == 0  # a process that does not exist
 
 
+
+def test_the_machine_s_cpu_is_read_from_proc_stat_with_the_hypervisor_s_steal(tmp_path):
+    stat = tmp_path / "stat"
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    stat.write_text("cpu  100 0 50 800 10 5 5 30 0 0\ncpu0 50 0 25 400 5 2 3 15 0 0\n")
+    before = client.machine_ticks(str(stat))
+    assert before == client.MachineTicks(busy=160, steal=30, total=1000)
+    stat.write_text("cpu  300 0 70 1000 10 5 5 130 0 0\n")
+    busy_ms, whole_ms, steal_pct = client.machine_ticks(str(stat)).since(before)
+    assert busy_ms == pytest.approx(220 * 1000 / client.CLK_TCK)
+    assert whole_ms == pytest.approx(520 * 1000 / client.CLK_TCK)
+    assert steal_pct == pytest.approx(100 * 100 / 520)
+    stat.write_text("intr 1 2 3\n")
+    with pytest.raises(RuntimeError, match="no aggregate cpu line"):
+        client.machine_ticks(str(stat))
+    real = client.machine_ticks()
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:
+        pass
+    busy_ms, whole_ms, steal_pct = client.machine_ticks().since(real)
+    assert busy_ms >= 100 and whole_ms >= busy_ms  # this process's 200 ms are in it
+    assert 0 <= steal_pct <= 100
+
+
+def test_the_report_says_what_else_used_the_cpu_during_the_rounds():
+    records = [_record("ours", 1, 50, steal_pct=0.5, other_pct=0.04),
+               _record("limit", 1, 100, steal_pct=2.3, other_pct=12.0),
+               _record("ours", 1, 0, "list@1000")]  # a record from before: no measures
+    assert report.machine(records) == [
+        "- sqlite submit: of the machine's CPU time, stolen by the hypervisor 0.5–2.3 %, "
+        "used by other processes and interrupts 0.0–12.0 % (2 rounds of all systems)"]
+    assert report.machine([_record("ours", 1, 5)]) == []
+
 def test_the_limit_app_does_its_one_insert_and_compiles_its_templates_once(tmp_path, monkeypatch):
     monkeypatch.setenv("LIMIT_DB", f"sqlite:{tmp_path / 'limit.sqlite3'}")
     import jinja2
