@@ -47,15 +47,16 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return f"{value:.{2 if abs(value) < 10 else digits}f}"
 
 
+def _operations(records: list[dict]) -> list[tuple[str, str]]:
+    """Return each (engine, operation) of the records once, in the order they were run."""
+    return list(dict.fromkeys((r["db"], r["metric"]) for r in records))
+
+
 def table(records: list[dict]) -> list[str]:
     """Return the Markdown lines of the table."""
     lines = ["| DB | operation | measure | ours | limit | django-helpdesk | ours/limit "
              "| ours/helpdesk |", "|---|---|---|---:|---:|---:|---:|---:|"]
-    seen = []
-    for r in records:
-        if (r["db"], r["metric"]) not in seen:
-            seen.append((r["db"], r["metric"]))
-    for db, metric in seen:
+    for db, metric in _operations(records):
         for key, label, _ in FIELDS[metric.split("@")[0]]:
             cells = [_fmt(median(records, db, metric, s, key)) for s in SYSTEM_ORDER]
             ratios = [_fmt(ratio(records, db, metric, key, o), 2) for o in SYSTEM_ORDER[1:]]
@@ -87,7 +88,7 @@ def machine(records: list[dict]) -> list[str]:
     Records of runs made before the driver kept these measures have none: no line.
     """
     lines = []
-    for db, metric in dict.fromkeys((r["db"], r["metric"]) for r in records):
+    for db, metric in _operations(records):
         rounds = [r for r in records if r["db"] == db and r["metric"] == metric
                   and r.get("steal_pct") is not None]
         if not rounds:

@@ -113,7 +113,6 @@ def test_cpu_is_read_from_proc_for_the_process_tree():
     assert client.cpu_ms([2**22 + 12345]) == 0  # a process that does not exist
 
 
-
 def test_the_machine_s_cpu_is_read_from_proc_stat_with_the_hypervisor_s_steal(tmp_path):
     stat = tmp_path / "stat"
     # user nice system idle iowait irq softirq steal guest guest_nice
@@ -145,6 +144,7 @@ def test_the_report_says_what_else_used_the_cpu_during_the_rounds():
         "- sqlite submit: of the machine's CPU time, stolen by the hypervisor 0.5–2.3 %, "
         "used by other processes and interrupts 0.0–12.0 % (2 rounds of all systems)"]
     assert report.machine([_record("ours", 1, 5)]) == []
+
 
 def test_the_limit_app_does_its_one_insert_and_compiles_its_templates_once(tmp_path, monkeypatch):
     monkeypatch.setenv("LIMIT_DB", f"sqlite:{tmp_path / 'limit.sqlite3'}")
