@@ -79,6 +79,19 @@ def test_a_form_is_read_as_a_browser_would_send_it():
         client.parse_form(PAGE, "q")  # the GET form is not a submission
 
 
+def test_the_form_scan_reads_what_a_full_html_parse_would():
+    page = """<!-- <form method="post"><input name="body" value="old"></form> -->
+<FORM METHOD="POST" ACTION='/send?a=1&amp;b=2'>
+  <input name="title" value="a > b" data-x='"q"'><INPUT TYPE=hidden NAME=held VALUE=x>
+  <textarea name="body">Type &lt;input name="fake"&gt; here</TEXTAREA>
+  <input name="after" value="">
+</form>"""
+    fields, action = client.parse_form(page, "body")
+    assert action == "/send?a=1&b=2"
+    assert fields == {"title": "a > b", "held": "x", "body": 'Type <input name="fake"> here',
+                      "after": ""}
+
+
 def test_the_load_is_bounded_by_count_and_by_time():
     calls = []
     lock = threading.Lock()
