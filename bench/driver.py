@@ -81,6 +81,9 @@ class Bench:
             "other_pct": (100 * max(0.0, busy - (app1 - app0) - (db1 - db0) - own) / whole
                           if whole else 0.0),
             "steal_pct": steal_pct,
+            # The machine's CPU time no one used (idle, waiting on a disk): the cores the
+            # system left free while its clients waited, e.g. on a lock.
+            "idle_pct": max(0.0, 100 * (whole - busy) / whole - steal_pct) if whole else 0.0,
         })
         log(f"  {system.name:<8} {metric:<14} round {rnd}: {done} ops, {res.rate:.1f}/s, "
             f"p50 {res.percentile(50) * 1000:.1f} ms, p95 {res.percentile(95) * 1000:.1f} ms, "

@@ -1,7 +1,7 @@
 """CPU per request of the public complaint form, split at service.submit (in-process).
 
 Usage: .venv/bin/python bench/profile_public_form.py [--requests 200] [--rounds 3]
-       [--root PATH] [--profile]
+       [--root PATH] [--profile] [--statements] [--lock]
 
 Measures with time.process_time(), through app.test_client(), with the production config on
 a fresh SQLite file in bench/.work/public-form/: GET /healthz (the baseline of the same
@@ -13,7 +13,9 @@ validation, session, redirect). --root imports the application from another chec
 --profile prints a pyinstrument profile of the GET and the POST (`pip install
 pyinstrument` in .venv); --statements counts the SQL statements of a POST: those sent
 through SQLAlchemy (before_cursor_execute) and every statement SQLite ran on any
-connection, raw ones (the rate-limit storage) and BEGIN/COMMIT included.
+connection, raw ones (the rate-limit storage) and BEGIN/COMMIT included; --lock times how
+long a POST holds SQLite's write lock (from its BEGIN IMMEDIATE to the end of the commit):
+another worker's submission waits that long at its own BEGIN IMMEDIATE, its core idle.
 """
 
 from __future__ import annotations
@@ -63,6 +65,29 @@ class StatementCount:
     def _connect(self, dbapi_connection, record) -> None:
         if hasattr(dbapi_connection, "set_trace_callback"):
             dbapi_connection.set_trace_callback(self._traced)
+
+
+class LockClock:
+    """Times each write transaction from its BEGIN IMMEDIATE to the end of its commit."""
+
+    def __init__(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+        from sqlalchemy.orm import Session
+
+        self.held: list[float] = []
+        self._began: float | None = None
+        event.listen(Engine, "after_cursor_execute", self._statement)
+        event.listen(Session, "after_commit", self._committed)
+
+    def _statement(self, conn, cursor, statement, *args) -> None:
+        if statement.startswith("BEGIN IMMEDIATE"):
+            self._began = time.perf_counter()
+
+    def _committed(self, session) -> None:
+        if self._began is not None:
+            self.held.append(time.perf_counter() - self._began)
+            self._began = None
 
 
 def build_app(root: Path, work: Path, database_url: str | None = None, fresh: bool = True):
@@ -159,6 +184,16 @@ def statements(client, counter: StatementCount, requests: int) -> None:
           f"{counter.sqlite / requests:.1f} run by SQLite (raw and BEGIN/COMMIT included)")
 
 
+def lock_held(client, clock: LockClock, requests: int) -> None:
+    """Print how long a POST /adukan holds the write lock, against its CPU."""
+    forms = filled_forms(client, requests, 3 * 10**6)
+    clock.held.clear()
+    post = cpu_ms(lambda fields: client.post("/adukan", data=fields), forms)
+    held = statistics.median(clock.held) * 1000
+    print(f"Write lock held per POST /adukan (median of {len(clock.held)}): {held:.2f} ms, "
+          f"{held / post:.0%} of the POST's {post:.2f} ms of CPU")
+
+
 def profile(client, requests: int) -> None:
     """Print a pyinstrument profile of the GET and of the POST."""
     from pyinstrument import Profiler
@@ -185,8 +220,10 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=BENCH.parent)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--lock", action="store_true")
     args = parser.parse_args()
     counter = StatementCount() if args.statements else None
+    locks = LockClock() if args.lock else None
     app = build_app(args.root.resolve(), BENCH / ".work" / "public-form" / args.root.resolve().name)
     client = app.test_client()
     clock = SubmitClock()
@@ -201,6 +238,8 @@ def main() -> None:
               f"(rounds: {', '.join(f'{v:.2f}' for v in values)})")
     if counter is not None:
         statements(client, counter, 50)
+    if locks is not None:
+        lock_held(client, locks, args.requests)
     if args.profile:
         profile(client, args.requests)
 

@@ -2,7 +2,7 @@
 
 Usage:
   .venv/bin/python bench/profile_report.py --db sqlite --rows 1000000 [--month 2025-06]
-      [--repeat 3] [--profile] [--process] [--bulk N] [--analyze]
+      [--repeat 3] [--profile] [--process] [--bulk N] [--analyze] [--ordered] [--cold]
   .venv/bin/python bench/profile_report.py --db postgresql --pg-port PORT ...
 
 Loads rows the way `make bench` does (bench/adapters.py `Ours.load`; spread over 2025) into
@@ -12,6 +12,11 @@ bench/.work/report-<db>/ (SQLite) or the database "ours" of a running PostgreSQL
 Prints wall and CPU seconds of each part of complaints.reports.figures.compile_figures
 (median of --repeat runs after one warm run), the peak RSS, and with --process the whole
 `flask reports compile MONTH` process as the bench times it. --profile: pyinstrument.
+--ordered gives the rows received times in the order of their ids, as in the office's
+register, instead of the bench's shuffle (SQLite: its own data set, report-sqlite-ordered).
+--cold (SQLite) drops the database file's pages from the operating system's page cache
+(posix_fadvise) and opens a new connection before each measured run, as for a compile
+that finds the file out of memory (the bench measures it warm, after the list rounds).
 """
 
 from __future__ import annotations
@@ -27,15 +32,22 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(1, str(BENCH.parent))
 
+import systems  # noqa: E402
 from adapters import Ours  # noqa: E402
 from systems import Db  # noqa: E402
 
 from tests.support.postgres import PostgresCluster, find_bindir  # noqa: E402
 
 
+def database_work(args) -> Path:
+    """Return the folder of this data set (the SQLite file, the instance folder)."""
+    suffix = args.suffix or ("-ordered" if args.ordered else "")
+    return BENCH / ".work" / f"report-{args.db}{suffix}"
+
+
 def database(args) -> tuple[Ours, PostgresCluster | None]:
     """Return our system on the chosen engine, prepared (and a cluster to stop, if started)."""
-    work = BENCH / ".work" / f"report-{args.db}{args.suffix}"
+    work = database_work(args)
     work.mkdir(parents=True, exist_ok=True)
     cluster, port, fresh = None, args.pg_port, False
     if args.db == "postgresql":
@@ -111,10 +123,15 @@ def measure(args) -> None:
     with app.app_context():
         parts = sections(year, month)
         for name, fn in parts:
-            fn()
-            db.session.rollback()
+            if not args.cold:
+                fn()
+                db.session.rollback()
             walls, cpus = [], []
             for _ in range(args.repeat):
+                if args.cold:
+                    db.session.remove()
+                    db.engine.dispose()  # a new connection: SQLite's own cache empty too
+                    evict(args)
                 w0, c0 = time.perf_counter(), time.process_time()
                 fn()
                 walls.append(time.perf_counter() - w0)
@@ -140,9 +157,23 @@ def whole_process(ours: Ours, args) -> None:
     from driver import timed
 
     for _ in range(args.repeat):
+        if args.cold:
+            evict(args)
         seconds, peak, code, err = timed(ours, ["reports", "compile", args.month])
         print(f"  flask reports compile {args.month}: {seconds:.2f} s, peak RSS "
               f"{peak / 1024:.0f} MiB{'' if code == 0 else ' FAILED ' + err}")
+
+
+def evict(args) -> None:
+    """Drop the SQLite database file's pages from the operating system's page cache."""
+    for path in database_work(args).glob("ours.sqlite3*"):
+        if path.name.endswith("-shm"):  # mapped by SQLite: left as it is
+            continue
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
 
 
 def main() -> None:
@@ -159,7 +190,14 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--analyze", action="store_true", help="run ANALYZE on SQLite first")
     parser.add_argument("--process", action="store_true")
+    parser.add_argument("--ordered", action="store_true",
+                        help="received times in the order of the ids, as in a real register")
+    parser.add_argument("--cold", action="store_true",
+                        help="SQLite: the file out of the page cache before each run")
     args = parser.parse_args()
+    if args.cold and args.db != "sqlite":
+        parser.error("--cold is for SQLite (a PostgreSQL server keeps its own cache)")
+    systems.RECEIPT_ORDER = args.ordered
     ours, cluster = database(args)
     try:
         load(ours, args)

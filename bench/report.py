@@ -98,8 +98,19 @@ def machine(records: list[dict]) -> list[str]:
         lines.append(f"- {db} {metric}: of the machine's CPU time, stolen by the hypervisor "
                      f"{min(steal):.1f}–{max(steal):.1f} %, used by other processes and "
                      f"interrupts {min(other):.1f}–{max(other):.1f} % ({len(rounds)} rounds "
-                     "of all systems)")
+                     "of all systems)" + _idle(rounds))
     return lines
+
+
+def _idle(rounds: list[dict]) -> str:
+    """Return ", left idle: <system> a–b %, ..." (runs before the driver kept it: nothing)."""
+    systems = dict.fromkeys(r["system"] for r in rounds if r.get("idle_pct") is not None)
+    ranges = []
+    for system in systems:
+        idle = [r["idle_pct"] for r in rounds if r["system"] == system
+                and r.get("idle_pct") is not None]
+        ranges.append(f"{system} {min(idle):.1f}–{max(idle):.1f} %")
+    return f"; left idle: {', '.join(ranges)}" if ranges else ""
 
 
 def _target(text: str, value: float | None, met: bool) -> str:

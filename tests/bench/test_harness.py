@@ -18,6 +18,7 @@ sys.path.insert(0, str(BENCH))
 
 import client  # noqa: E402
 import report  # noqa: E402
+import systems  # noqa: E402
 
 
 def _record(system: str, rnd: int, rate: float, metric: str = "submit", **more) -> dict:
@@ -92,6 +93,20 @@ def test_the_form_scan_reads_what_a_full_html_parse_would():
                       "after": ""}
 
 
+def test_bulk_rows_are_shuffled_over_2025_or_in_the_order_of_receipt(monkeypatch):
+    ids = range(1, systems.ORDERED_ROWS + 1, 997)
+    shuffled = [systems.spread(i) for i in ids]
+    assert shuffled != sorted(shuffled)  # the bench's default: a month spread over the ids
+    assert {at.year for at in shuffled} == {2025}
+    monkeypatch.setattr(systems, "RECEIPT_ORDER", True)
+    ordered = [systems.spread(i) for i in ids]
+    assert ordered == sorted(ordered) and len(set(ordered)) == len(ordered)
+    assert {at.year for at in ordered} == {2025}
+    months = {at.month for at in ordered}
+    assert months == set(range(1, 13))  # 1,000,000 rows fill the year
+    assert systems.spread(systems.ORDERED_ROWS).date().isoformat() == "2025-12-31"
+
+
 def test_the_load_is_bounded_by_count_and_by_time():
     calls = []
     lock = threading.Lock()
@@ -157,6 +172,11 @@ def test_the_report_says_what_else_used_the_cpu_during_the_rounds():
         "- sqlite submit: of the machine's CPU time, stolen by the hypervisor 0.5–2.3 %, "
         "used by other processes and interrupts 0.0–12.0 % (2 rounds of all systems)"]
     assert report.machine([_record("ours", 1, 5)]) == []
+    records += [_record("ours", 2, 50, steal_pct=0.1, other_pct=0.1, idle_pct=15.2),
+                _record("limit", 2, 100, steal_pct=0.1, other_pct=0.1, idle_pct=3.0),
+                _record("ours", 3, 50, steal_pct=0.1, other_pct=0.1, idle_pct=12.5)]
+    assert report.machine(records)[0].endswith(
+        "(5 rounds of all systems); left idle: ours 12.5–15.2 %, limit 3.0–3.0 %")
 
 
 def test_the_limit_app_does_its_one_insert_and_compiles_its_templates_once(tmp_path, monkeypatch):
