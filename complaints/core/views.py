@@ -70,8 +70,10 @@ def _template_helpers(state) -> None:
     # Each domain sets its helpers the same way: globals, set once per app rather than
     # merged into every render, and seen by macros imported without context (badge()).
     from complaints.core.labels import label
+    from complaints.core.layout import topbar
 
     def has_endpoint(name: str) -> bool:
         return name in current_app.view_functions
 
-    state.app.jinja_env.globals.update({"has_endpoint": has_endpoint, "label": label})
+    state.app.jinja_env.globals.update({"has_endpoint": has_endpoint, "label": label,
+                                        "topbar": topbar})

@@ -9,7 +9,8 @@ HELPERS = ("can", "Perm", "label", "label_choices", "event_text", "user_name", "
            "quarantine_reason_label", "undelivered_messages", "can_manage_mail",
            "outbox_status_label", "call_label", "messaging_panel", "workflow_panel",
            "proof_label", "due_state", "is_past", "station_hours", "holder_position",
-           "working_hours_text", "can_read_delays", "report_status", "can_read_reports")
+           "working_hours_text", "can_read_delays", "report_status", "can_read_reports",
+           "topbar")
 
 
 def test_every_helper_is_a_global_of_each_app_and_no_domain_adds_a_context_processor(
