@@ -104,11 +104,10 @@ def machine(records: list[dict]) -> list[str]:
 
 def _idle(rounds: list[dict]) -> str:
     """Return ", left idle: <system> a–b %, ..." (runs before the driver kept it: nothing)."""
-    systems = dict.fromkeys(r["system"] for r in rounds if r.get("idle_pct") is not None)
+    measured = [r for r in rounds if r.get("idle_pct") is not None]
     ranges = []
-    for system in systems:
-        idle = [r["idle_pct"] for r in rounds if r["system"] == system
-                and r.get("idle_pct") is not None]
+    for system in dict.fromkeys(r["system"] for r in measured):
+        idle = [r["idle_pct"] for r in measured if r["system"] == system]
         ranges.append(f"{system} {min(idle):.1f}–{max(idle):.1f} %")
     return f"; left idle: {', '.join(ranges)}" if ranges else ""
 

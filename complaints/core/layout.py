@@ -34,7 +34,7 @@ def topbar(nav: str, unread: int | None) -> Markup:
     unread the count of unread notices (None: no notices link)."""
     user = current_user
     name = user.full_name if user.is_authenticated else None
-    key = (str(get_locale() or "id"), request.script_root, name, str(nav), unread is None)
+    key = (str(get_locale() or "id"), request.script_root, name, nav, unread is None)
     parts = kept(TOPBAR_EXTENSION, key, lambda: _shell(nav, unread is not None), TOPBAR_MAX)
     values = {"csrf": escape(csrf_token()), "next_path": escape(request.full_path),
               "unread_badge": _badge(unread)}
